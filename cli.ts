@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+import { parseConfig } from './src/config.js';
+import { EXIT, ToolError, describeError } from './src/errors.js';
+import { USAGE } from './src/help.js';
+import { runStatus } from './src/commands/status.js';
+
+async function main(argv: string[]): Promise<number> {
+  const config = parseConfig(argv);
+  if (config.help || config.command === 'help') {
+    process.stdout.write(USAGE);
+    return EXIT.ok;
+  }
+  if (config.version) {
+    process.stdout.write('hatchet-sessions 0.1.0\n');
+    return EXIT.ok;
+  }
+  switch (config.command) {
+    case 'status':
+      return runStatus(config);
+    case 'console': {
+      if (!process.stdin.isTTY || !process.stdout.isTTY) {
+        throw new ToolError('the console needs a terminal. Run it in one, or use "hatchet-sessions status --json" in scripts.', EXIT.usage);
+      }
+      const { runConsole } = await import('./components/run-console.js');
+      return runConsole(config);
+    }
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    const code = err instanceof ToolError ? err.exitCode : EXIT.failure;
+    process.stderr.write(`hatchet-sessions: ${describeError(err)}\n`);
+    process.exitCode = code;
+  },
+);

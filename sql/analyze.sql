@@ -1,0 +1,2 @@
+-- Refresh the planner statistics of the table.
+ANALYZE {{table}}

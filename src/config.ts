@@ -1,0 +1,207 @@
+import { parseArgs } from 'node:util';
+import { parse as parseConnectionString } from 'pg-connection-string';
+import type { ConnectionOptions } from 'node:tls';
+import { registerSecret, usageError, type Endpoint } from './errors.js';
+
+export const APPLICATION_NAME = 'hatchet-sessions';
+export const TABLE_NAME = 'UserSession';
+
+export const COMMANDS = ['console', 'status', 'help'] as const;
+export type Command = (typeof COMMANDS)[number];
+
+/** Every flag the tool knows. Unknown flags are a usage error (exit 2). */
+const OPTIONS = {
+  'database-url': { type: 'string' },
+  schema: { type: 'string' },
+  'connect-timeout': { type: 'string' },
+  'read-only': { type: 'boolean' },
+  demo: { type: 'boolean' },
+  'demo-reset': { type: 'boolean' },
+  'demo-without-index': { type: 'boolean' },
+  'demo-rows': { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+} as const;
+
+export type SslMode = 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
+
+/** Where to connect and how; `display` is safe to print (no password). */
+export interface ConnectionTarget {
+  kind: 'url' | 'hatchet-env' | 'pg-env' | 'demo';
+  /** Which setting it came from, e.g. "DATABASE_URL". */
+  source: string;
+  endpoint: Endpoint;
+  password?: string;
+  ssl?: boolean | ConnectionOptions;
+  sslMode?: SslMode;
+}
+
+export interface DemoOptions {
+  reset: boolean;
+  withoutIndex: boolean;
+  rows: number;
+}
+
+export interface Config {
+  command: Command;
+  target: ConnectionTarget | 'demo';
+  schema: string;
+  connectTimeoutMs: number;
+  readOnly: boolean;
+  json: boolean;
+  demo: DemoOptions;
+  help: boolean;
+  version: boolean;
+}
+
+export const DEFAULT_DEMO_ROWS = 300_000;
+
+/** "500ms", "10s", "5m", "1h", "2d" or a bare number of seconds, in milliseconds. */
+export function parseDuration(text: string, flag: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(text.trim());
+  if (!m) throw usageError(`--${flag} "${text}" is not a duration. Use a number with ms, s, m, h or d, e.g. 10s or 5m.`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] ?? 's']!;
+  const ms = Number(m[1]) * unit;
+  if (ms <= 0) throw usageError(`--${flag} must be greater than zero.`);
+  return ms;
+}
+
+/** A whole number within bounds, or a usage error naming the flag. */
+export function parseInteger(text: string, flag: string, min: number, max: number): number {
+  if (!/^-?\d+$/.test(text.trim())) throw usageError(`--${flag} "${text}" is not a whole number.`);
+  const n = Number(text);
+  if (n < min || n > max) throw usageError(`--${flag} must be between ${min} and ${max}, got ${n}.`);
+  return n;
+}
+
+export function sslFromMode(mode: string | undefined): { sslMode?: SslMode; ssl?: boolean | ConnectionOptions } {
+  if (mode === undefined || mode === '') return {};
+  switch (mode) {
+    case 'disable':
+    case 'allow':
+    case 'prefer':
+      // node-postgres cannot fall back from TLS to plain text as libpq's prefer does; like allow, we start in plain text.
+      return { sslMode: mode, ssl: false };
+    case 'require':
+      return { sslMode: mode, ssl: { rejectUnauthorized: false } };
+    case 'verify-ca':
+      return { sslMode: mode, ssl: { rejectUnauthorized: true, checkServerIdentity: () => undefined } };
+    case 'verify-full':
+      return { sslMode: mode, ssl: { rejectUnauthorized: true } };
+    default:
+      throw usageError(`unknown SSL mode "${mode}". Use disable, require, verify-ca or verify-full.`);
+  }
+}
+
+function fromUrl(url: string, source: string): ConnectionTarget {
+  let parsed: ReturnType<typeof parseConnectionString>;
+  try {
+    if (!/^postgres(ql)?:\/\//i.test(url)) throw new Error('bad scheme');
+    new URL(url);
+    parsed = parseConnectionString(url);
+  } catch {
+    throw usageError(`${source} is not a valid PostgreSQL URL. Expected postgres://user:password@host:5432/database.`);
+  }
+  registerSecret(parsed.password ?? undefined);
+  const sslParam = new URL(url).searchParams.get('sslmode') ?? undefined;
+  return {
+    kind: 'url',
+    source,
+    endpoint: {
+      host: parsed.host || 'localhost',
+      port: Number(parsed.port || 5432),
+      database: parsed.database || parsed.user || 'postgres',
+      user: parsed.user || process.env.USER || 'postgres',
+    },
+    password: parsed.password ?? undefined,
+    ...sslFromMode(sslParam),
+  };
+}
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Connection precedence: --database-url, DATABASE_URL, Hatchet's DATABASE_POSTGRES_*, libpq's PG*, else the
+ * demo database. The pooler and read-replica URLs Hatchet may also have are never used: maintenance needs
+ * the direct primary.
+ */
+export function resolveTarget(flagUrl: string | undefined, env: Env, forceDemo: boolean): ConnectionTarget | 'demo' {
+  if (forceDemo) return 'demo';
+  if (flagUrl !== undefined) return fromUrl(flagUrl, '--database-url');
+  if (env.DATABASE_URL) return fromUrl(env.DATABASE_URL, 'DATABASE_URL');
+  const hatchetKeys = ['HOST', 'PORT', 'USERNAME', 'PASSWORD', 'DB_NAME', 'SSL_MODE'];
+  if (hatchetKeys.some((k) => env[`DATABASE_POSTGRES_${k}`])) {
+    const port = env.DATABASE_POSTGRES_PORT ?? '5431';
+    if (!/^\d+$/.test(port)) throw usageError(`DATABASE_POSTGRES_PORT "${port}" is not a port number.`);
+    const password = env.DATABASE_POSTGRES_PASSWORD ?? 'hatchet';
+    registerSecret(password);
+    // Defaults are Hatchet's own (hatchet-lite / docker compose).
+    return {
+      kind: 'hatchet-env',
+      source: 'DATABASE_POSTGRES_*',
+      endpoint: {
+        host: env.DATABASE_POSTGRES_HOST ?? '127.0.0.1',
+        port: Number(port),
+        database: env.DATABASE_POSTGRES_DB_NAME ?? 'hatchet',
+        user: env.DATABASE_POSTGRES_USERNAME ?? 'hatchet',
+      },
+      password,
+      ...sslFromMode(env.DATABASE_POSTGRES_SSL_MODE ?? 'disable'),
+    };
+  }
+  const pgKeys = ['PGHOST', 'PGPORT', 'PGUSER', 'PGDATABASE', 'PGPASSWORD'];
+  if (pgKeys.some((k) => env[k])) {
+    const port = env.PGPORT ?? '5432';
+    if (!/^\d+$/.test(port)) throw usageError(`PGPORT "${port}" is not a port number.`);
+    registerSecret(env.PGPASSWORD);
+    const user = env.PGUSER ?? env.USER ?? 'postgres';
+    return {
+      kind: 'pg-env',
+      source: 'PG* variables',
+      endpoint: { host: env.PGHOST ?? 'localhost', port: Number(port), database: env.PGDATABASE ?? user, user },
+      password: env.PGPASSWORD,
+      ...sslFromMode(env.PGSSLMODE),
+    };
+  }
+  return 'demo';
+}
+
+export function parseConfig(argv: string[], env: Env = process.env): Config {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw usageError(`${(err as Error).message.split('\n')[0]} Run "hatchet-sessions --help" for the list.`);
+  }
+  const { values, positionals } = parsed;
+  const name = positionals[0] ?? 'console';
+  if (!(COMMANDS as readonly string[]).includes(name)) {
+    throw usageError(`unknown command "${name}". Commands: ${COMMANDS.join(', ')}.`);
+  }
+  if (positionals.length > 1) throw usageError(`unexpected argument "${positionals[1]}".`);
+  const schema = values.schema ?? 'public';
+  if (schema.length === 0 || schema.length > 63) throw usageError('--schema must be 1 to 63 characters long.');
+  const demoRequested = Boolean(values.demo || values['demo-reset'] || values['demo-without-index'] || values['demo-rows']);
+  return {
+    command: name as Command,
+    target: resolveTarget(values['database-url'], env, demoRequested),
+    schema,
+    connectTimeoutMs: values['connect-timeout'] ? parseDuration(values['connect-timeout'], 'connect-timeout') : 10_000,
+    readOnly: Boolean(values['read-only']),
+    json: Boolean(values.json),
+    demo: {
+      reset: Boolean(values['demo-reset']),
+      withoutIndex: Boolean(values['demo-without-index']),
+      rows: values['demo-rows'] ? parseInteger(values['demo-rows'], 'demo-rows', 0, 50_000_000) : DEFAULT_DEMO_ROWS,
+    },
+    help: Boolean(values.help),
+    version: Boolean(values.version),
+  };
+}
+
+/** host:port/database as user: what the screen and logs may show. */
+export function describeTarget(target: ConnectionTarget): string {
+  const e = target.endpoint;
+  return `${e.user}@${e.host}:${e.port}/${e.database}`;
+}

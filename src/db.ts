@@ -1,0 +1,59 @@
+import pg from 'pg';
+import { APPLICATION_NAME, type ConnectionTarget } from './config.js';
+import { connectionError } from './errors.js';
+
+export interface PoolOptions {
+  connectTimeoutMs: number;
+  readOnly: boolean;
+  /** Default statement_timeout for every statement on these connections. */
+  statementTimeoutMs?: number;
+  max?: number;
+  applicationName?: string;
+}
+
+export function clientConfig(target: ConnectionTarget, opts: PoolOptions): pg.ClientConfig {
+  const e = target.endpoint;
+  const settings = [`-c statement_timeout=${opts.statementTimeoutMs ?? 30_000}`];
+  // The server itself then refuses every write on our connections.
+  if (opts.readOnly) settings.push('-c default_transaction_read_only=on');
+  return {
+    host: e.host,
+    port: e.port,
+    database: e.database,
+    user: e.user,
+    password: target.password ?? '',
+    ssl: target.ssl,
+    application_name: opts.applicationName ?? APPLICATION_NAME,
+    connectionTimeoutMillis: opts.connectTimeoutMs,
+    options: settings.join(' '),
+  };
+}
+
+/** One pool per process. Errors on idle clients (a restarted server) are absorbed; the next query reconnects. */
+export function createPool(target: ConnectionTarget, opts: PoolOptions): pg.Pool {
+  const pool = new pg.Pool({ ...clientConfig(target, opts), max: opts.max ?? 4, idleTimeoutMillis: 30_000 });
+  pool.on('error', () => {});
+  return pool;
+}
+
+/** A single dedicated connection (drain batches, advisory locks), connected or a ToolError (exit 3). */
+export async function connectClient(target: ConnectionTarget, opts: PoolOptions): Promise<pg.Client> {
+  const client = new pg.Client(clientConfig(target, opts));
+  client.on('error', () => {});
+  try {
+    await client.connect();
+  } catch (err) {
+    throw connectionError(err, target.endpoint);
+  }
+  return client;
+}
+
+/** Check that the server answers, turning failure into one readable line (exit 3). */
+export async function checkConnection(pool: pg.Pool, target: ConnectionTarget): Promise<void> {
+  try {
+    const client = await pool.connect();
+    client.release();
+  } catch (err) {
+    throw connectionError(err, target.endpoint);
+  }
+}

@@ -1,0 +1,30 @@
+export const USAGE = `hatchet-sessions: inspect, drain and rebuild Hatchet's "UserSession" table.
+
+Usage: hatchet-sessions [command] [flags]
+
+Commands:
+  (none), console   the interactive console (needs a terminal)
+  status            exact counts, sizes and checks, once; --json for scripts
+  help              this text
+
+Connection (first that is set wins):
+  --database-url URL    or DATABASE_URL, or Hatchet's DATABASE_POSTGRES_HOST/_PORT/_USERNAME/
+                        _PASSWORD/_DB_NAME/_SSL_MODE, or libpq's PG* variables; else the demo database
+  --schema NAME         schema of "UserSession" (default public)
+  --connect-timeout D   give up connecting after D (default 10s)
+  --read-only           every connection is read-only; no write action is offered
+
+Demo database (used when nothing is configured):
+  --demo                use the demo database even when a database is configured
+  --demo-reset          throw the demo data away and seed it again
+  --demo-rows N         sessions to seed (default 300000; at the first start or with --demo-reset)
+  --demo-without-index  seed without Hatchet's createdAt index
+
+Output:
+  --json                machine-readable output
+  -h, --help            this text
+  --version             the version
+
+Exit codes: 0 ok; 1 failure; 2 usage or configuration error; 3 cannot connect or authenticate;
+4 table missing or of an unexpected shape.
+`;
