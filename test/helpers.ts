@@ -1,0 +1,105 @@
+import crypto from 'node:crypto';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { parseConfig, type ConnectionTarget } from '../src/config.js';
+import { createPool } from '../src/db.js';
+import { createSchemaAndSeed } from '../src/demo/seed.js';
+import { sql, type TableRef } from '../src/sql.js';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const TABLE: TableRef = { schema: 'public', name: 'UserSession' };
+
+export interface TestDatabase {
+  name: string;
+  /** URL of the new database as the superuser. */
+  url: string;
+  target: ConnectionTarget;
+  pool: pg.Pool;
+  drop(): Promise<void>;
+}
+
+export function adminUrl(): string {
+  return inject('pgAdminUrl');
+}
+
+export function urlFor(database: string, user?: string, password?: string): string {
+  const u = new URL(adminUrl());
+  u.pathname = `/${database}`;
+  if (user) u.username = user;
+  if (password !== undefined) u.password = password;
+  return u.toString();
+}
+
+export async function adminQuery(text: string, values?: unknown[]): Promise<pg.QueryResult> {
+  const client = new pg.Client({ connectionString: adminUrl() });
+  await client.connect();
+  try {
+    return await client.query(text, values);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A fresh, empty database for one test file; drop() removes it. */
+export async function createTestDatabase(prefix = 'test'): Promise<TestDatabase> {
+  const name = `${prefix}_${crypto.randomBytes(4).toString('hex')}`;
+  await adminQuery(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+  const url = urlFor(name);
+  const target = (parseConfig(['--database-url', url]).target as ConnectionTarget);
+  const pool = createPool(target, { connectTimeoutMs: 10_000, readOnly: false, max: 6 });
+  return {
+    name,
+    url,
+    target,
+    pool,
+    async drop() {
+      await pool.end().catch(() => {});
+      await adminQuery(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+    },
+  };
+}
+
+/** Hatchet's tables, seeded like the demo (rows sessions over 30 days), in db. */
+export async function seedHatchet(db: TestDatabase, rows: number, withIndex = true, table = TABLE): Promise<void> {
+  const client = await db.pool.connect();
+  try {
+    if (table.schema !== 'public') await client.query(`CREATE SCHEMA IF NOT EXISTS ${pg.escapeIdentifier(table.schema)}`);
+    await createSchemaAndSeed(client, table, { rows, withIndex });
+  } finally {
+    client.release();
+  }
+}
+
+/** Hatchet's tables with no sessions at all. */
+export async function createHatchetSchema(db: TestDatabase, table = TABLE): Promise<void> {
+  await db.pool.query(sql('demo_schema', table));
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run the built CLI (dist/cli.js) with the given args and environment (nothing inherited but PATH/HOME). */
+export function runCli(args: string[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), ...args], {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
