@@ -9,7 +9,7 @@ export const TABLE_NAME = 'UserSession';
 export const COMMANDS = ['console', 'status', 'help'] as const;
 export type Command = (typeof COMMANDS)[number];
 
-/** Every flag the tool knows. Unknown flags are a usage error (exit 2). */
+/** Every flag the tool knows, for every command. Unknown flags are a usage error (exit 2). */
 const OPTIONS = {
   'database-url': { type: 'string' },
   schema: { type: 'string' },
@@ -53,7 +53,11 @@ export interface Config {
   demo: DemoOptions;
   help: boolean;
   version: boolean;
+  /** Every flag as parsed; commands read their own flags from here (see OPTIONS). */
+  flags: Flags;
 }
+
+export type Flags = Record<string, string | boolean | undefined>;
 
 export const DEFAULT_DEMO_ROWS = 300_000;
 
@@ -197,6 +201,7 @@ export function parseConfig(argv: string[], env: Env = process.env): Config {
     },
     help: Boolean(values.help),
     version: Boolean(values.version),
+    flags: values as Flags,
   };
 }
 
