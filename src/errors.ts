@@ -26,7 +26,8 @@ export const usageError = (message: string) => new ToolError(message, EXIT.usage
 const secrets = new Set<string>();
 
 export function registerSecret(secret: string | undefined): void {
-  if (secret && secret.length > 0) secrets.add(secret);
+  // A password of one to three characters would turn every message into asterisks; URLs are still redacted.
+  if (secret && secret.length >= 4) secrets.add(secret);
 }
 
 /** Remove passwords from any text: registered secrets and the password part of URLs. */

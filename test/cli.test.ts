@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { exactStatus } from '../src/status.js';
+import { createTestDatabase, runCli, seedHatchet, TABLE, urlFor, type TestDatabase } from './helpers.js';
+
+let db: TestDatabase;
+let empty: TestDatabase;
+const SECRET = 'Wr0ng-Secret-Value';
+
+beforeAll(async () => {
+  db = await createTestDatabase('cli');
+  await seedHatchet(db, 2000);
+  empty = await createTestDatabase('cli_empty');
+});
+afterAll(async () => {
+  await db.drop();
+  await empty.drop();
+});
+
+function expectOneLine(stderr: string, pattern: RegExp) {
+  const lines = stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^hatchet-sessions: /);
+  expect(lines[0]).toMatch(pattern);
+  expect(stderr).not.toMatch(/\n\s+at /); // no stack trace
+}
+
+describe('status', () => {
+  test('--json prints the exact figures the rule defines', async () => {
+    const result = await runCli(['status', '--json'], { DATABASE_URL: db.url });
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    for (const key of ['total', 'anonymous', 'authenticated', 'expired', 'deletable', 'kept', 'tableBytes', 'indexBytes', 'totalBytes',
+      'deadTuples', 'hasCreatedAtIndex', 'createdLastHour', 'createdLast24h', 'serverVersion', 'readOnly']) {
+      expect(report, key).toHaveProperty(key);
+    }
+    const { counts } = await exactStatus(db.pool, TABLE);
+    // Seeded data only ages; nothing writes meanwhile, so the two snapshots agree.
+    expect(report).toMatchObject({
+      total: counts.total,
+      anonymous: counts.anonymous,
+      authenticated: counts.authenticated,
+      expired: counts.expired,
+      deletable: counts.deletable,
+      kept: counts.kept,
+      hasCreatedAtIndex: true,
+      readOnly: false,
+    });
+    expect(report.total).toBe(2000);
+    expect(report.anonymous + report.authenticated).toBe(2000);
+  });
+
+  test('text output names the figures', async () => {
+    const result = await runCli(['status', '--database-url', db.url]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/total\s+2,000/);
+    expect(result.stdout).toMatch(/deletable\s+[\d,]+/);
+  });
+
+  test('--read-only reports read-only and still works', async () => {
+    const result = await runCli(['status', '--json', '--read-only'], { DATABASE_URL: db.url });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).readOnly).toBe(true);
+  });
+});
+
+describe('exit codes and one-line errors, never the password', () => {
+  test('usage error: exit 2', async () => {
+    const result = await runCli(['status', '--bogus']);
+    expect(result.code).toBe(2);
+    expectOneLine(result.stderr, /Unknown option '--bogus'/);
+  });
+
+  test('the console without a terminal: exit 2', async () => {
+    const result = await runCli([], { DATABASE_URL: db.url });
+    expect(result.code).toBe(2);
+    expectOneLine(result.stderr, /needs a terminal/);
+  });
+
+  test('wrong password: exit 3', async () => {
+    const url = urlFor(db.name, undefined, SECRET);
+    const result = await runCli(['status', '--json'], { DATABASE_URL: url });
+    expect(result.code).toBe(3);
+    expectOneLine(result.stderr, /authentication failed for user "postgres"/);
+    expect(result.stderr + result.stdout).not.toContain(SECRET);
+  });
+
+  test("wrong password in Hatchet's variables: exit 3, password not shown", async () => {
+    const u = new URL(db.url);
+    const result = await runCli(['status'], {
+      DATABASE_POSTGRES_HOST: u.hostname,
+      DATABASE_POSTGRES_PORT: u.port,
+      DATABASE_POSTGRES_USERNAME: 'postgres',
+      DATABASE_POSTGRES_PASSWORD: SECRET,
+      DATABASE_POSTGRES_DB_NAME: db.name,
+    });
+    expect(result.code).toBe(3);
+    expect(result.stderr + result.stdout).not.toContain(SECRET);
+  });
+
+  test('unknown host: exit 3', async () => {
+    const result = await runCli(['status', '--connect-timeout', '5s'], { DATABASE_URL: `postgres://u:${SECRET}@no-such-host.invalid:5432/db` });
+    expect(result.code).toBe(3);
+    expectOneLine(result.stderr, /unknown host "no-such-host.invalid"|no answer within the connect timeout/);
+    expect(result.stderr).not.toContain(SECRET);
+  });
+
+  test('refused port: exit 3', async () => {
+    const result = await runCli(['status'], { DATABASE_URL: `postgres://u:${SECRET}@127.0.0.1:1/db` });
+    expect(result.code).toBe(3);
+    expectOneLine(result.stderr, /connection refused/);
+    expect(result.stderr).not.toContain(SECRET);
+  });
+
+  test('missing database: exit 3', async () => {
+    const result = await runCli(['status'], { DATABASE_URL: urlFor('no_such_database') });
+    expect(result.code).toBe(3);
+    expectOneLine(result.stderr, /database "no_such_database" does not exist/);
+  });
+
+  test('missing table: exit 4', async () => {
+    const result = await runCli(['status', '--json'], { DATABASE_URL: empty.url });
+    expect(result.code).toBe(4);
+    expectOneLine(result.stderr, /table "public.UserSession" not found/);
+  });
+
+  test('table in another schema: --schema finds it', async () => {
+    const wrong = await runCli(['status', '--schema', 'nope'], { DATABASE_URL: db.url });
+    expect(wrong.code).toBe(4);
+    expectOneLine(wrong.stderr, /"nope.UserSession" not found/);
+  });
+});
