@@ -3,6 +3,7 @@ import { parseConfig } from './src/config.js';
 import { EXIT, ToolError, describeError } from './src/errors.js';
 import { USAGE } from './src/help.js';
 import { runStatus } from './src/commands/status.js';
+import { runGrowth } from './src/commands/growth.js';
 
 async function main(argv: string[]): Promise<number> {
   const config = parseConfig(argv);
@@ -17,6 +18,8 @@ async function main(argv: string[]): Promise<number> {
   switch (config.command) {
     case 'status':
       return runStatus(config);
+    case 'growth':
+      return runGrowth(config);
     case 'console': {
       if (!process.stdin.isTTY || !process.stdout.isTTY) {
         throw new ToolError('the console needs a terminal. Run it in one, or use "hatchet-sessions status --json" in scripts.', EXIT.usage);

@@ -2,10 +2,12 @@ import React, { useEffect, useState } from 'react';
 import { Box, Text, useApp, useInput } from 'ink';
 import type { ConsoleController, ConsolePhase } from '../src/console-controller.js';
 import type { SamplerState } from '../src/sampler.js';
+import { describeError } from '../src/errors.js';
 import { Dashboard } from './Dashboard.js';
 import { Help } from './Help.js';
 import { KeyHints } from './KeyHints.js';
-import { HOME_KEYS } from './keys.js';
+import { GLOBAL_KEYS, GROWTH_KEYS, HOME_KEYS } from './keys.js';
+import { Growth, type GrowthState } from './Growth.js';
 import { Starting } from './Starting.js';
 import { useTerminalSize } from './use-terminal-size.js';
 
@@ -43,6 +45,16 @@ export function App({ controller, onExit }: { controller: ConsoleController; onE
   const { columns, rows } = useTerminalSize();
   const now = useNow();
   const [help, setHelp] = useState(false);
+  const [screen, setScreen] = useState<'home' | 'growth'>('home');
+  const [growth, setGrowth] = useState<GrowthState>({ kind: 'loading' });
+
+  const loadGrowth = () => {
+    setGrowth({ kind: 'loading' });
+    controller.growth().then(
+      (data) => setGrowth({ kind: 'loaded', data }),
+      (err: unknown) => setGrowth({ kind: 'failed', message: describeError(err) }),
+    );
+  };
 
   useInput((input, key) => {
     if (input === 'q' || (key.ctrl && input === 'c')) {
@@ -51,10 +63,18 @@ export function App({ controller, onExit }: { controller: ConsoleController; onE
       return;
     }
     if (input === '?') return setHelp((h) => !h);
-    if (key.escape) return setHelp(false);
+    if (help) return key.escape && setHelp(false);
     if (phase.kind !== 'ready') return;
+    if (screen === 'growth') {
+      if (key.escape || input === 'g') setScreen('home');
+      else if (input === 'r') loadGrowth();
+      return;
+    }
     const { sampler } = phase;
-    if (input === 'r') void sampler.refreshExact();
+    if (input === 'g') {
+      setScreen('growth');
+      loadGrowth();
+    } else if (input === 'r') void sampler.refreshExact();
     else if (input === '+') sampler.setTickMs(sampler.state.tickMs / 2);
     else if (input === '-') sampler.setTickMs(sampler.state.tickMs * 2);
     else if (input === ' ') sampler.setPaused(!sampler.state.paused);
@@ -70,6 +90,7 @@ export function App({ controller, onExit }: { controller: ConsoleController; onE
         <Text dimColor>Press q to quit.</Text>
       </Box>
     );
+  else if (screen === 'growth') body = <Growth state={growth} now={now} />;
   else if (samplerState)
     body = (
       <Dashboard
@@ -84,10 +105,10 @@ export function App({ controller, onExit }: { controller: ConsoleController; onE
 
   return (
     <Box flexDirection="column" width={columns} height={Math.max(10, rows - 1)}>
-      <Box flexDirection="column" flexGrow={1}>
+      <Box flexDirection="column" flexGrow={1} overflow="hidden">
         {body}
       </Box>
-      <KeyHints hints={phase.kind === 'ready' ? HOME_KEYS : HOME_KEYS.filter((k) => k.key === '?' || k.key === 'q')} />
+      <KeyHints hints={[...(phase.kind !== 'ready' ? [] : screen === 'growth' ? GROWTH_KEYS : HOME_KEYS), ...GLOBAL_KEYS]} />
     </Box>
   );
 }

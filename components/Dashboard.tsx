@@ -63,8 +63,8 @@ export function Dashboard({ description, demo, inspection, sampler, now, columns
         {inspection.readOnly ? <Text color="yellow"> · read-only</Text> : null}
       </Text>
       <Text dimColor>
-        Hatchet migration {inspection.hatchetMigration ?? 'unknown'} · createdAt index {index} · owner{' '}
-        {inspection.isOwner ? 'yes' : 'no'} · may delete {inspection.canDelete ? 'yes' : 'no'}
+        migration {inspection.hatchetMigration ?? 'unknown'} · createdAt index {index} · owner {inspection.isOwner ? 'yes' : 'no'} ·
+        delete {inspection.canDelete ? 'yes' : 'no'}
       </Text>
       <Box marginTop={1}>
         <Box flexDirection="column" width={colWidth}>

@@ -6,7 +6,7 @@ import { registerSecret, usageError, type Endpoint } from './errors.js';
 export const APPLICATION_NAME = 'hatchet-sessions';
 export const TABLE_NAME = 'UserSession';
 
-export const COMMANDS = ['console', 'status', 'help'] as const;
+export const COMMANDS = ['console', 'status', 'growth', 'help'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 /** Every flag the tool knows, for every command. Unknown flags are a usage error (exit 2). */

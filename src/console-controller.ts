@@ -2,6 +2,7 @@ import type { Config } from './config.js';
 import { describeError, EXIT, ToolError, type ExitCode } from './errors.js';
 import { startTraffic } from './demo/traffic.js';
 import { Sampler, DEFAULT_SAMPLER } from './sampler.js';
+import { readGrowth, type Growth } from './growth.js';
 import { openSession, type Session, type SessionStep } from './session.js';
 
 export type ConsolePhase =
@@ -48,6 +49,12 @@ export class ConsoleController {
     } catch (err) {
       this.emit({ kind: 'failed', message: describeError(err), exitCode: err instanceof ToolError ? err.exitCode : EXIT.failure });
     }
+  }
+
+  /** The growth view's figures (on demand: reads 30 days of "createdAt"). */
+  async growth(): Promise<Growth> {
+    if (this.phase.kind !== 'ready') throw new Error('not connected yet');
+    return readGrowth(this.phase.session.pool, this.phase.session.table);
   }
 
   async close(): Promise<void> {

@@ -37,3 +37,13 @@ export function formatDuration(ms: number): string {
 export function formatAgo(when: Date | null, now: Date): string {
   return when ? `${formatDuration(now.getTime() - when.getTime())} ago` : 'never';
 }
+
+const BARS = '▁▂▃▄▅▆▇█';
+
+/** One character per value, scaled to the largest; zero shows as '·' so empty hours stay visible. */
+export function sparkline(values: number[]): string {
+  const max = Math.max(0, ...values);
+  return values
+    .map((v) => (v <= 0 || max === 0 ? '·' : BARS[Math.min(BARS.length - 1, Math.floor((v / max) * (BARS.length - 1) + 0.5))]))
+    .join('');
+}

@@ -34,11 +34,11 @@ export function healthFlags(inspection: Inspection, counts?: Counts): HealthFlag
     if (counts.anonymousLastHour > LEAK_PER_HOUR) {
       flags.push({
         level: 'bad',
-        text: `${counts.anonymousLastHour.toLocaleString('en-US')} anonymous sessions created in the last hour: the old leak still runs. Upgrade Hatchet.`,
+        text: `${counts.anonymousLastHour.toLocaleString('en-US')} anonymous sessions in the last hour: the old leak still runs. Upgrade Hatchet.`,
       });
     }
     if (counts.total > 0 && counts.deletable / counts.total > 0.5) {
-      flags.push({ level: 'warn', text: `${Math.round((100 * counts.deletable) / counts.total)}% of the table is deletable: drain it, then rebuild to give the disk back.` });
+      flags.push({ level: 'warn', text: `${Math.round((100 * counts.deletable) / counts.total)}% of the table is deletable: drain it, then rebuild to return the disk.` });
     }
   }
   return flags;

@@ -5,6 +5,7 @@ Usage: hatchet-sessions [command] [flags]
 Commands:
   (none), console   the interactive console (needs a terminal)
   status            exact counts, sizes and checks, once; --json for scripts
+  growth            sessions created per hour (48 h) and per day (30 days), rates, projection; --json
   help              this text
 
 Connection (first that is set wins):

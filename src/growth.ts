@@ -1,0 +1,64 @@
+import type pg from 'pg';
+import { sql, type TableRef } from './sql.js';
+import { readSizes } from './status.js';
+
+export interface Bucket {
+  /** Start of the hour or day, in the server's time zone (as "createdAt" is stored). */
+  start: Date;
+  anonymous: number;
+  authenticated: number;
+}
+
+export interface Growth {
+  hourly: Bucket[];
+  daily: Bucket[];
+  /** Sessions created in the last 60 minutes. */
+  perHourNow: number;
+  anonymousPerHourNow: number;
+  /** Sessions created in the same hour a day ago. */
+  perHour24hAgo: number;
+  projectedRowsPerDay: number;
+  projectedBytesPerDay: number;
+  /** Average bytes per row (table + indexes), from the catalog. */
+  bytesPerRow: number;
+  asOf: Date;
+}
+
+const bucket = (row: Record<string, unknown>): Bucket => ({
+  start: row.bucket as Date,
+  anonymous: Number(row.anonymous),
+  authenticated: Number(row.authenticated),
+});
+
+/** The growth view's figures. Reads the last 30 days of "createdAt": on demand, under its own timeout. */
+export async function readGrowth(pool: pg.Pool, table: TableRef, timeoutMs = 30_000): Promise<Growth> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    await client.query('SELECT set_config($1, $2, true)', ['statement_timeout', String(timeoutMs)]);
+    const hourly = (await client.query(sql('growth_hourly', table))).rows.map(bucket);
+    const daily = (await client.query(sql('growth_daily', table))).rows.map(bucket);
+    const rates = (await client.query(sql('growth_rates', table))).rows[0];
+    const sizes = await readSizes(client, table);
+    await client.query('COMMIT');
+    const perHourNow = Number(rates.last_hour);
+    const rows = Math.max(1, sizes.liveTuples + sizes.deadTuples, sizes.estimatedRows);
+    const bytesPerRow = sizes.totalBytes / rows;
+    return {
+      hourly,
+      daily,
+      perHourNow,
+      anonymousPerHourNow: Number(rates.last_hour_anonymous),
+      perHour24hAgo: Number(rates.day_ago_hour),
+      projectedRowsPerDay: perHourNow * 24,
+      projectedBytesPerDay: Math.round(perHourNow * 24 * bytesPerRow),
+      bytesPerRow: Math.round(bytesPerRow),
+      asOf: rates.as_of,
+    };
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}
