@@ -111,8 +111,15 @@ export class Sampler {
   private async withTimeout<T>(timeoutMs: number, work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {
-      await client.query('SELECT set_config($1, $2, false)', ['statement_timeout', String(timeoutMs)]);
-      return await work(client);
+      // A transaction, so the short timeout ends with it and never leaks to the pool's other users.
+      await client.query('BEGIN READ ONLY');
+      await client.query('SELECT set_config($1, $2, true)', ['statement_timeout', String(timeoutMs)]);
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
     } finally {
       client.release();
     }
@@ -156,19 +163,18 @@ export class Sampler {
     clearTimeout(this.exactTimer);
     this.set({ exactRunning: true, nextExactAt: undefined });
     const started = Date.now();
+    let outcome: Partial<SamplerState>;
     try {
       const { counts, sizes } = await this.track(() => exactStatus(this.pool, this.table, this.opts.exactTimeoutMs));
       this.exactBackoffMs = this.opts.exactEveryMs;
-      this.set({ exact: { counts, sizes, durationMs: Date.now() - started }, exactError: undefined });
+      outcome = { exact: { counts, sizes, durationMs: Date.now() - started }, exactError: undefined };
     } catch (err) {
       this.exactBackoffMs = Math.min(600_000, this.exactBackoffMs * 2);
       const message = describeError(err);
-      this.set({ exactError: /statement timeout/i.test(message) ? `exact counts timed out after ${this.opts.exactTimeoutMs / 1000}s` : message });
-    } finally {
-      if (!this.stopped) {
-        this.exactTimer = setTimeout(() => void this.refreshExact(), this.exactBackoffMs);
-        this.set({ exactRunning: false, nextExactAt: new Date(Date.now() + this.exactBackoffMs) });
-      }
+      outcome = { exactError: /statement timeout/i.test(message) ? `exact counts timed out after ${this.opts.exactTimeoutMs / 1000}s` : message };
     }
+    if (this.stopped) return;
+    this.exactTimer = setTimeout(() => void this.refreshExact(), this.exactBackoffMs);
+    this.set({ ...outcome, exactRunning: false, nextExactAt: new Date(Date.now() + this.exactBackoffMs) });
   }
 }

@@ -1,0 +1,79 @@
+import React from 'react';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { render } from 'ink-testing-library';
+import { App } from '../components/App.js';
+import { ConsoleController } from '../src/console-controller.js';
+import { parseConfig } from '../src/config.js';
+import { createTestDatabase, seedHatchet, type TestDatabase } from './helpers.js';
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase('app');
+  await seedHatchet(db, 5000);
+});
+afterAll(() => db.drop());
+
+/** Wait until the last frame satisfies `match` (no fixed sleeps). */
+async function waitForFrame(lastFrame: () => string | undefined, match: RegExp, timeoutMs = 15_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const frame = lastFrame() ?? '';
+    if (match.test(frame)) return frame;
+    if (Date.now() > deadline) throw new Error(`frame never matched ${match}:\n${frame}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+test('the console connects, shows the figures, and reacts to g, Esc, ?, q', async () => {
+  const controller = new ConsoleController(parseConfig(['--database-url', db.url], {}));
+  let exitCode: number | undefined;
+  const app = render(<App controller={controller} onExit={(code) => (exitCode = code)} />);
+  void controller.start();
+  try {
+    const home = await waitForFrame(app.lastFrame, /Sessions exact as of/);
+    expect(home).toMatch(/total\s+5,000\s+100%/);
+    expect(home).toContain('createdAt index present');
+    expect(home).toMatch(/ r  exact counts .* g  growth .* \?  help .* q  quit/s);
+
+    app.stdin.write('g');
+    const growth = await waitForFrame(app.lastFrame, /Rate now/);
+    expect(growth).toContain('Created per hour, last 48 h');
+    expect(growth).toContain('Created per day, last 30 days');
+    expect(growth).toMatch(/esc\s+home/);
+
+    app.stdin.write('\u001B'); // Esc
+    await waitForFrame(app.lastFrame, /Sessions exact as of/);
+
+    app.stdin.write('?');
+    const help = await waitForFrame(app.lastFrame, /Press \? or Esc to close/);
+    expect(help).toContain('run the exact counts now');
+    app.stdin.write('?');
+    await waitForFrame(app.lastFrame, /Sessions exact as of/);
+
+    app.stdin.write('q');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(exitCode).toBe(0);
+  } finally {
+    app.unmount();
+    await controller.close();
+  }
+});
+
+test('a missing table: the console says so and q exits with code 4', async () => {
+  const empty = await createTestDatabase('app_empty');
+  const controller = new ConsoleController(parseConfig(['--database-url', empty.url], {}));
+  let exitCode: number | undefined;
+  const app = render(<App controller={controller} onExit={(code) => (exitCode = code)} />);
+  void controller.start();
+  try {
+    const frame = await waitForFrame(app.lastFrame, /✗/);
+    expect(frame).toContain('table "public.UserSession" not found');
+    app.stdin.write('q');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(exitCode).toBe(4);
+  } finally {
+    app.unmount();
+    await controller.close();
+    await empty.drop();
+  }
+});
