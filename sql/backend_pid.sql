@@ -1,0 +1,2 @@
+-- This connection's backend process id.
+SELECT pg_backend_pid() AS pid

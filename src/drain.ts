@@ -1,0 +1,604 @@
+import type pg from 'pg';
+import type { ConnectionTarget } from './config.js';
+import { connectClient } from './db.js';
+import { EXIT, ToolError, describeError } from './errors.js';
+import { rawSql, sql, type TableRef } from './sql.js';
+import {
+  DEFAULT_THROTTLE,
+  backoffMs,
+  describeReason,
+  faster as fasterSettings,
+  nextBlocks,
+  nicePauseMs,
+  percentile,
+  slower as slowerSettings,
+  throttleReason,
+  type LoadSample,
+  type ThrottleReason,
+  type ThrottleSettings,
+} from './throttle.js';
+
+/** Hatchet's rule in words, for screens and --dry-run. */
+export const RULE_IN_WORDS =
+  'a session is deleted when it has expired ("expiresAt" before the server\'s NOW()), or when it is anonymous ' +
+  '("userId" IS NULL) and older than 24 hours; everything else is kept';
+
+/** The lowest server the sweep runs on: TID Range Scan came with PostgreSQL 14. */
+export const MIN_SERVER_VERSION_NUM = 140_000;
+
+export type StopReason = 'done' | 'limit' | 'stopped' | 'error';
+export type DrainPhase = 'idle' | 'connecting' | 'sweeping' | 'counting' | 'analyzing' | 'vacuuming' | 'finished';
+
+export interface DrainOptions {
+  target: ConnectionTarget;
+  table: TableRef;
+  connectTimeoutMs: number;
+  throttle?: Partial<ThrottleSettings>;
+  /** Stop after deleting this many rows (exact). */
+  maxRows?: number | null;
+  /** Stop sweeping after this long. */
+  maxDurationMs?: number | null;
+  /** Run VACUUM at the end (ANALYZE always runs). */
+  vacuum?: boolean;
+  /** Count the deletable rows left at the end (a full scan); default true. */
+  countRemaining?: boolean;
+  /** Minimum time between two progress events. */
+  progressIntervalMs?: number;
+  /** How often the replica lag and active backends are read while sweeping. */
+  loadCheckMs?: number;
+  /** Consecutive failed attempts before the drain gives up. */
+  maxRetries?: number;
+  /** lock_timeout of the fast path: a locked row makes the range go the careful way after this long. */
+  fastLockTimeoutMs?: number;
+  /** lock_timeout of the careful path (table locks only: rows are skipped). */
+  lockTimeoutMs?: number;
+  random?: () => number;
+}
+
+export interface ThrottleState {
+  /** Why the drain waits now: a throttle reason, 'backoff' after an error, or null when it runs. */
+  reason: ThrottleReason | 'backoff' | null;
+  detail: string;
+  replicaLagS: number | null;
+  activeBackends: number | null;
+}
+
+export interface DrainProgress {
+  phase: DrainPhase;
+  blocksSwept: number;
+  blocksTotal: number;
+  rowsDeleted: number;
+  batches: number;
+  elapsedMs: number;
+  rowsPerSecond: number;
+  /** Time left at the sweep's pace so far (null until known). */
+  etaMs: number | null;
+  /** Blocks the next batch will cover. */
+  batchBlocks: number;
+  lastBatchMs: number;
+  lastBatchRows: number;
+  targetBatchMs: number;
+  nice: number;
+  paused: boolean;
+  stopping: boolean;
+  throttle: ThrottleState;
+  retries: number;
+  reconnects: number;
+  lastError: string | null;
+}
+
+export interface DrainSummary {
+  stopReason: StopReason;
+  rowsDeleted: number;
+  /** The sweep alone, from the first batch to the last (not the final count, ANALYZE or VACUUM). */
+  durationMs: number;
+  batches: number;
+  rowsPerSecond: number;
+  batchMs: { p50: number; p95: number; max: number };
+  /** Time waiting on replica lag, active backends or error backoff. */
+  throttledMs: number;
+  /** Time in the pauses after batches (--nice). */
+  niceMs: number;
+  /** Time paused by the operator. */
+  pausedMs: number;
+  blocksSwept: number;
+  blocksTotal: number;
+  /** Deletable rows left (rows locked meanwhile, rows that aged past the rule, rows past the swept blocks); null if not counted. */
+  remainingDeletable: number | null;
+  /** Heap bytes freed for reuse by new rows (now with --vacuum, else after the next autovacuum). */
+  reusableBytes: number;
+  heapBytes: number;
+  liveRowsAfter: number;
+  /** Ranges done the careful way because a row was locked. */
+  lockedRanges: number;
+  retries: number;
+  reconnects: number;
+  analyzed: boolean;
+  vacuumed: boolean;
+  /** One line of advice (e.g. rebuild), or null. */
+  advice: string | null;
+  error?: string;
+}
+
+export type DrainEvent =
+  | { type: 'phase'; phase: DrainPhase }
+  | { type: 'progress'; progress: DrainProgress }
+  | { type: 'throttle'; throttle: ThrottleState }
+  | { type: 'retry'; error: string; attempt: number; waitMs: number; reconnect: boolean }
+  | { type: 'summary'; summary: DrainSummary };
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Tid literal of the first row slot of a block. */
+export const blockTid = (block: number) => `(${block},0)`;
+
+/** Errors after which the connection is gone: reconnect, then resume. */
+export function isConnectionLoss(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  if (e?.code && /^(08|57P0[123])/.test(e.code)) return true;
+  if (e?.code && /^[0-9A-Z]{5}$/.test(e.code)) return false;
+  return /terminated|ECONNRESET|EPIPE|ECONNREFUSED|not queryable|Connection|socket|timeout/i.test(String(e?.message ?? err));
+}
+
+/** Errors worth another try (after a backoff); anything else stops the drain. */
+export function isRetryable(err: unknown): boolean {
+  if (isConnectionLoss(err)) return true;
+  const code = (err as { code?: string })?.code ?? '';
+  // lock_not_available, query_canceled (statement_timeout), serialization, deadlock, out of resources
+  return code === '55P03' || code === '57014' || code.startsWith('40') || code.startsWith('53');
+}
+
+/** What the console screen and --dry-run show before a drain. */
+export interface DrainPlan {
+  blocksTotal: number;
+  heapBytes: number;
+  blockSize: number;
+  serverVersionNum: number;
+  /** Estimated from a block sample (or exact when the sample is the whole table). */
+  estimatedDeletable: number;
+  estimatedTotal: number;
+  sampledPercent: number;
+  sql: string;
+}
+
+/** The statements a drain runs, as printed before it runs. */
+export function drainSql(table: TableRef): string {
+  return [
+    `-- each batch, in its own transaction (SET LOCAL lock_timeout, statement_timeout):`,
+    sql('drain_batch', table),
+    `-- a range where a row is locked by someone else, and near --max-rows:`,
+    sql('drain_batch_skip_locked', table),
+    `-- $1 = '(b,0)', $2 = '(b+n,0)': block ranges from 0 to the table's size when the drain starts`,
+  ].join('\n');
+}
+
+/** Block count and a cheap estimate of what a drain would delete (a sample of about 2,000 blocks). */
+export async function planDrain(db: pg.Pool | pg.ClientBase, table: TableRef): Promise<DrainPlan> {
+  const meta = (await db.query(sql('drain_table_blocks', table), [table.schema, table.name])).rows[0];
+  if (!meta) throw new ToolError(`table "${table.schema}.${table.name}" not found.`, EXIT.table);
+  const blocksTotal = Number(meta.blocks);
+  const percent = blocksTotal <= 2000 ? 100 : Math.max(0.01, Math.min(100, (100 * 2000) / blocksTotal));
+  const est = (await db.query(sql('drain_estimate', table), [percent])).rows[0];
+  return {
+    blocksTotal,
+    heapBytes: Number(meta.heap_bytes),
+    blockSize: Number(meta.block_size),
+    serverVersionNum: Number(meta.server_version_num),
+    estimatedDeletable: Number(est.deletable),
+    estimatedTotal: Number(est.total),
+    sampledPercent: percent,
+    sql: drainSql(table),
+  };
+}
+
+/** Exact count of the rows the rule makes deletable now (a full scan). */
+export async function countDeletable(db: pg.Pool | pg.ClientBase, table: TableRef): Promise<number> {
+  return Number((await db.query(sql('drain_remaining', table))).rows[0].deletable);
+}
+
+export function checkServerVersion(versionNum: number, version?: string): void {
+  if (versionNum < MIN_SERVER_VERSION_NUM) {
+    throw new ToolError(
+      `the drain needs PostgreSQL 14 or newer (TID range scans); this server is ${version ?? versionNum}. Upgrade PostgreSQL, or run Hatchet's own cleanup.`,
+      EXIT.usage,
+    );
+  }
+}
+
+/**
+ * A throttled sweep of the table by block ranges. One object per run: start() runs it to the end and
+ * resolves with the summary; pause / resume / stop / faster / slower steer it while it runs; every change
+ * is an event. It never throws after start(): failures end the run with stopReason 'error'.
+ */
+export class DrainOperation {
+  private listeners = new Set<(e: DrainEvent) => void>();
+  private settings: ThrottleSettings;
+  private readonly random: () => number;
+  private readonly maxRows: number | null;
+  private readonly maxDurationMs: number | null;
+  private client: pg.Client | null = null;
+  private started?: Promise<DrainSummary>;
+  private wake: (() => void) | null = null;
+  private lastProgressAt = 0;
+  private batchTimes: number[] = [];
+  private throttledMs = 0;
+  private niceMs = 0;
+  private pausedMs = 0;
+  private lockedRanges = 0;
+  private maxTuplesPerPage = 291;
+  private sweepStart = 0;
+  private sweepEnd = 0;
+  private stopRequested = false;
+  progress: DrainProgress;
+
+  constructor(private readonly opts: DrainOptions) {
+    this.settings = { ...DEFAULT_THROTTLE, ...opts.throttle };
+    this.random = opts.random ?? Math.random;
+    this.maxRows = opts.maxRows ?? null;
+    this.maxDurationMs = opts.maxDurationMs ?? null;
+    this.progress = {
+      phase: 'idle',
+      blocksSwept: 0,
+      blocksTotal: 0,
+      rowsDeleted: 0,
+      batches: 0,
+      elapsedMs: 0,
+      rowsPerSecond: 0,
+      etaMs: null,
+      batchBlocks: this.settings.initialBlocks,
+      lastBatchMs: 0,
+      lastBatchRows: 0,
+      targetBatchMs: this.settings.targetBatchMs,
+      nice: this.settings.nice,
+      paused: false,
+      stopping: false,
+      throttle: { reason: null, detail: 'running', replicaLagS: null, activeBackends: null },
+      retries: 0,
+      reconnects: 0,
+      lastError: null,
+    };
+  }
+
+  subscribe(fn: (e: DrainEvent) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private emit(e: DrainEvent): void {
+    for (const fn of this.listeners) fn(e);
+  }
+
+  private update(patch: Partial<DrainProgress>, force = false): void {
+    this.progress = { ...this.progress, ...patch };
+    const now = Date.now();
+    if (force || now - this.lastProgressAt >= (this.opts.progressIntervalMs ?? 250)) {
+      this.lastProgressAt = now;
+      this.emit({ type: 'progress', progress: this.progress });
+    }
+  }
+
+  private setPhase(phase: DrainPhase): void {
+    this.emit({ type: 'phase', phase });
+    this.update({ phase }, true);
+  }
+
+  private setThrottle(throttle: ThrottleState): void {
+    const prev = this.progress.throttle;
+    if (prev.reason === throttle.reason && prev.detail === throttle.detail) return;
+    this.emit({ type: 'throttle', throttle });
+    this.update({ throttle }, true);
+  }
+
+  get currentSettings(): ThrottleSettings {
+    return this.settings;
+  }
+
+  start(): Promise<DrainSummary> {
+    this.started ??= this.run();
+    return this.started;
+  }
+
+  pause(): void {
+    this.update({ paused: true }, true);
+    this.wake?.();
+  }
+
+  resume(): void {
+    this.update({ paused: false }, true);
+    this.wake?.();
+  }
+
+  /** Stop after the current batch; the summary still comes (with ANALYZE and the final count). */
+  stop(): void {
+    this.stopRequested = true;
+    this.update({ stopping: true }, true);
+    this.wake?.();
+  }
+
+  faster(): void {
+    this.applySettings(fasterSettings(this.settings));
+  }
+
+  slower(): void {
+    this.applySettings(slowerSettings(this.settings));
+  }
+
+  private applySettings(s: ThrottleSettings): void {
+    this.settings = s;
+    this.update({ targetBatchMs: s.targetBatchMs, nice: s.nice }, true);
+  }
+
+  /** Sleep that pause / resume / stop cut short. */
+  private async wait(ms: number): Promise<void> {
+    if (ms <= 0) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+    this.wake = null;
+  }
+
+  private async connect(): Promise<pg.Client> {
+    if (this.client) return this.client;
+    this.client = await connectClient(this.opts.target, {
+      connectTimeoutMs: this.opts.connectTimeoutMs,
+      readOnly: false,
+      // The batches set their own limits; this one covers the final count, ANALYZE and VACUUM.
+      statementTimeoutMs: 30 * 60_000,
+      applicationName: 'hatchet-sessions drain',
+    });
+    return this.client;
+  }
+
+  private async dropClient(): Promise<void> {
+    const c = this.client;
+    this.client = null;
+    await c?.end().catch(() => {});
+  }
+
+  private async readLoad(c: pg.Client): Promise<LoadSample> {
+    const sample: LoadSample = { replicaLagS: null, activeBackends: null };
+    if (this.settings.maxLagS !== null) {
+      const row = (await c.query(rawSql('replica_lag'))).rows[0];
+      sample.replicaLagS = row.lag_s === null ? null : Number(row.lag_s);
+    }
+    if (this.settings.maxActive !== null) sample.activeBackends = Number((await c.query(rawSql('active_backends'))).rows[0].active);
+    return sample;
+  }
+
+  /** Wait while paused or while the load says so; re-reads the load every loadCheckMs. */
+  private async gate(c: pg.Client, lastCheck: { at: number }): Promise<void> {
+    const checkEvery = this.opts.loadCheckMs ?? 1000;
+    for (;;) {
+      if (this.stopRequested) return;
+      let sample: LoadSample = { replicaLagS: this.progress.throttle.replicaLagS, activeBackends: this.progress.throttle.activeBackends };
+      if (Date.now() - lastCheck.at >= checkEvery) {
+        sample = await this.readLoad(c);
+        lastCheck.at = Date.now();
+      }
+      const reason = throttleReason(sample, this.settings, this.progress.paused);
+      this.setThrottle({ reason, detail: describeReason(reason, sample, this.settings), ...sample });
+      if (reason === null) return;
+      const t = Date.now();
+      await this.wait(reason === 'paused' ? 60_000 : checkEvery);
+      if (reason === 'paused') this.pausedMs += Date.now() - t;
+      else this.throttledMs += Date.now() - t;
+      if (reason !== 'paused') lastCheck.at = 0; // read the load again before going on
+    }
+  }
+
+  /** One batch in its own transaction; the number of rows deleted. */
+  private async batch(c: pg.Client, from: number, to: number, rowLimit: number | null): Promise<number> {
+    const statementTimeout = String(Math.max(5000, this.settings.targetBatchMs * 40));
+    const careful = async () => {
+      await c.query('BEGIN');
+      await c.query(rawSql('drain_batch_settings'), [String(this.opts.lockTimeoutMs ?? 1000), statementTimeout]);
+      const r = await c.query(sql('drain_batch_skip_locked', this.opts.table), [blockTid(from), blockTid(to), rowLimit ?? 2_147_483_647]);
+      await c.query('COMMIT');
+      return r.rowCount ?? 0;
+    };
+    try {
+      if (rowLimit !== null) return await careful();
+      await c.query('BEGIN');
+      await c.query(rawSql('drain_batch_settings'), [String(this.opts.fastLockTimeoutMs ?? 20), statementTimeout]);
+      try {
+        const r = await c.query(sql('drain_batch', this.opts.table), [blockTid(from), blockTid(to)]);
+        await c.query('COMMIT');
+        return r.rowCount ?? 0;
+      } catch (err) {
+        if ((err as { code?: string }).code !== '55P03') throw err;
+        // A row in this range is locked by someone else: do the range again, skipping locked rows.
+        await c.query('ROLLBACK');
+        this.lockedRanges += 1;
+        return await careful();
+      }
+    } catch (err) {
+      if (!isConnectionLoss(err)) await c.query('ROLLBACK').catch(() => {});
+      throw err;
+    }
+  }
+
+  private async run(): Promise<DrainSummary> {
+    let stopReason: StopReason = 'done';
+    let error: string | undefined;
+    try {
+      this.setPhase('connecting');
+      const c = await this.connect();
+      const meta = (await c.query(sql('drain_table_blocks', this.opts.table), [this.opts.table.schema, this.opts.table.name])).rows[0];
+      if (!meta) throw new ToolError(`table "${this.opts.table.schema}.${this.opts.table.name}" not found.`, EXIT.table);
+      checkServerVersion(Number(meta.server_version_num));
+      this.maxTuplesPerPage = Math.floor((Number(meta.block_size) - 24) / 28);
+      this.update({ blocksTotal: Number(meta.blocks) });
+      this.setPhase('sweeping');
+      stopReason = await this.sweep();
+    } catch (err) {
+      stopReason = 'error';
+      error = describeError(err);
+    }
+    this.sweepEnd ||= Date.now();
+    return this.finish(stopReason, error);
+  }
+
+  private async sweep(): Promise<StopReason> {
+    const total = this.progress.blocksTotal;
+    let next = 0;
+    let blocks = Math.min(this.settings.initialBlocks, this.settings.maxBlocks);
+    let failures = 0;
+    const lastCheck = { at: 0 };
+    this.sweepStart = Date.now();
+    const maxRetries = this.opts.maxRetries ?? 8;
+    while (next < total) {
+      if (this.stopRequested) return 'stopped';
+      if (this.maxDurationMs !== null && Date.now() - this.sweepStart >= this.maxDurationMs) return 'limit';
+      if (this.maxRows !== null && this.progress.rowsDeleted >= this.maxRows) return 'limit';
+      try {
+        const c = await this.connect();
+        await this.gate(c, lastCheck);
+        if (this.stopRequested) return 'stopped';
+        const to = Math.min(total, next + blocks);
+        const left = this.maxRows === null ? null : this.maxRows - this.progress.rowsDeleted;
+        const rowLimit = left !== null && left < (to - next) * this.maxTuplesPerPage ? left : null;
+        const t = performance.now();
+        const rows = await this.batch(c, next, to, rowLimit);
+        const ms = performance.now() - t;
+        this.batchTimes.push(ms);
+        failures = 0;
+        // With a row limit the range may be cut short: it is swept again only if the limit allows more.
+        if (rowLimit === null || rows < rowLimit) next = to;
+        blocks = nextBlocks(blocks, ms, this.settings);
+        const elapsed = Date.now() - this.sweepStart;
+        const rowsDeleted = this.progress.rowsDeleted + rows;
+        const blocksPerMs = next / Math.max(1, elapsed);
+        this.update({
+          blocksSwept: next,
+          rowsDeleted,
+          batches: this.progress.batches + 1,
+          elapsedMs: elapsed,
+          rowsPerSecond: (rowsDeleted * 1000) / Math.max(1, elapsed),
+          etaMs: next > 0 ? Math.round((total - next) / blocksPerMs) : null,
+          batchBlocks: blocks,
+          lastBatchMs: ms,
+          lastBatchRows: rows,
+        });
+        if (next < total && !this.stopRequested) {
+          const pause = nicePauseMs(ms, this.settings.nice, this.random);
+          const t2 = Date.now();
+          await this.wait(pause);
+          this.niceMs += Date.now() - t2;
+        }
+      } catch (err) {
+        if (!isRetryable(err)) throw err;
+        failures += 1;
+        const reconnect = isConnectionLoss(err);
+        if (reconnect) {
+          await this.dropClient();
+          this.update({ reconnects: this.progress.reconnects + 1 });
+        }
+        if ((err as { code?: string }).code === '57014') blocks = Math.max(this.settings.minBlocks, Math.floor(blocks / 2));
+        if (failures > maxRetries) throw err;
+        const waitMs = backoffMs(failures, this.random);
+        const message = describeError(err);
+        this.emit({ type: 'retry', error: message, attempt: failures, waitMs, reconnect });
+        this.update({ retries: this.progress.retries + 1, lastError: message, batchBlocks: blocks });
+        this.setThrottle({ ...this.progress.throttle, reason: 'backoff', detail: `retry ${failures}/${maxRetries} in ${waitMs}ms: ${message}` });
+        const t = Date.now();
+        await this.wait(waitMs);
+        this.throttledMs += Date.now() - t;
+      }
+    }
+    this.sweepEnd = Date.now();
+    return 'done';
+  }
+
+  private async finish(stopReason: StopReason, error: string | undefined): Promise<DrainSummary> {
+    this.sweepEnd ||= Date.now();
+    const durationMs = this.sweepStart ? this.sweepEnd - this.sweepStart : 0;
+    const p = this.progress;
+    let remaining: number | null = null;
+    let analyzed = false;
+    let vacuumed = false;
+    let heapBytes = 0;
+    let liveRowsAfter = 0;
+    // The closing steps get their own tries: a drain stopped by a lost connection still reports.
+    const step = async (phase: DrainPhase, fn: (c: pg.Client) => Promise<void>) => {
+      for (let attempt = 1; attempt <= 2; attempt++) {
+        try {
+          this.setPhase(phase);
+          return await fn(await this.connect());
+        } catch (err) {
+          await this.dropClient();
+          if (attempt === 2) error ??= `${phase}: ${describeError(err)}`;
+        }
+      }
+    };
+    if (p.blocksTotal > 0 || stopReason !== 'error') {
+      if (this.opts.countRemaining !== false) {
+        await step('counting', async (c) => {
+          remaining = await countDeletable(c, this.opts.table);
+        });
+      }
+      if (this.opts.vacuum) {
+        await step('vacuuming', async (c) => {
+          await c.query(sql('vacuum', this.opts.table));
+          vacuumed = true;
+          analyzed = true;
+        });
+      } else {
+        await step('analyzing', async (c) => {
+          await c.query(sql('analyze', this.opts.table));
+          analyzed = true;
+        });
+      }
+      await step('analyzing', async (c) => {
+        const row = (await c.query(sql('drain_after', this.opts.table), [this.opts.table.schema, this.opts.table.name])).rows[0];
+        heapBytes = Number(row?.heap_bytes ?? 0);
+        liveRowsAfter = Number(row?.live_rows ?? 0);
+      });
+    }
+    await this.dropClient();
+    const rowsDeleted = p.rowsDeleted;
+    const reusableBytes = rowsDeleted > 0 ? Math.round((heapBytes * rowsDeleted) / (rowsDeleted + liveRowsAfter)) : 0;
+    const liveShare = heapBytes > 0 ? liveRowsAfter / Math.max(1, rowsDeleted + liveRowsAfter) : 1;
+    let advice: string | null = null;
+    if (rowsDeleted > 0 && liveShare < 0.2 && heapBytes >= 8 * 1024 * 1024) {
+      advice = `the table is now ${Math.round((1 - liveShare) * 100)}% empty: a drain only makes space reusable; rebuild the table to give ~${Math.round(reusableBytes / 1048576)} MB back to the disk.`;
+    }
+    const summary: DrainSummary = {
+      stopReason,
+      rowsDeleted,
+      durationMs,
+      batches: p.batches,
+      rowsPerSecond: Math.round((rowsDeleted * 1000) / Math.max(1, durationMs)),
+      batchMs: {
+        p50: round1(percentile(this.batchTimes, 50)),
+        p95: round1(percentile(this.batchTimes, 95)),
+        max: round1(percentile(this.batchTimes, 100)),
+      },
+      throttledMs: this.throttledMs,
+      niceMs: this.niceMs,
+      pausedMs: this.pausedMs,
+      blocksSwept: p.blocksSwept,
+      blocksTotal: p.blocksTotal,
+      remainingDeletable: remaining,
+      reusableBytes,
+      heapBytes,
+      liveRowsAfter,
+      lockedRanges: this.lockedRanges,
+      retries: p.retries,
+      reconnects: p.reconnects,
+      analyzed,
+      vacuumed,
+      advice,
+      ...(error !== undefined ? { error } : {}),
+    };
+    this.setPhase('finished');
+    this.emit({ type: 'summary', summary });
+    return summary;
+  }
+}
+
+const round1 = (n: number) => Math.round(n * 10) / 10;
