@@ -4,6 +4,8 @@ import { EXIT, ToolError, describeError } from './src/errors.js';
 import { USAGE } from './src/help.js';
 import { runStatus } from './src/commands/status.js';
 import { runGrowth } from './src/commands/growth.js';
+import { runDrain } from './src/commands/drain.js';
+import { runCreateIndex } from './src/commands/create-index.js';
 
 async function main(argv: string[]): Promise<number> {
   const config = parseConfig(argv);
@@ -20,6 +22,10 @@ async function main(argv: string[]): Promise<number> {
       return runStatus(config);
     case 'growth':
       return runGrowth(config);
+    case 'drain':
+      return runDrain(config);
+    case 'create-index':
+      return runCreateIndex(config);
     case 'console': {
       if (!process.stdin.isTTY || !process.stdout.isTTY) {
         throw new ToolError('the console needs a terminal. Run it in one, or use "hatchet-sessions status --json" in scripts.', EXIT.usage);

@@ -6,7 +6,7 @@ import { registerSecret, usageError, type Endpoint } from './errors.js';
 export const APPLICATION_NAME = 'hatchet-sessions';
 export const TABLE_NAME = 'UserSession';
 
-export const COMMANDS = ['console', 'status', 'growth', 'help'] as const;
+export const COMMANDS = ['console', 'status', 'growth', 'drain', 'create-index', 'help'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 /** Every flag the tool knows, for every command. Unknown flags are a usage error (exit 2). */
@@ -20,6 +20,16 @@ const OPTIONS = {
   'demo-without-index': { type: 'boolean' },
   'demo-rows': { type: 'string' },
   json: { type: 'boolean' },
+  // drain / create-index (src/commands/drain.ts, src/commands/create-index.ts)
+  yes: { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  'target-batch-ms': { type: 'string' },
+  nice: { type: 'string' },
+  'max-lag': { type: 'string' },
+  'max-active': { type: 'string' },
+  'max-rows': { type: 'string' },
+  'max-duration': { type: 'string' },
+  vacuum: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;

@@ -6,6 +6,10 @@ Commands:
   (none), console   the interactive console (needs a terminal)
   status            exact counts, sizes and checks, once; --json for scripts
   growth            sessions created per hour (48 h) and per day (30 days), rates, projection; --json
+  drain             delete what Hatchet's rule allows, by block ranges, throttled; needs --yes without a terminal
+                    [--dry-run] [--json] [--target-batch-ms N] [--nice R] [--max-lag D|off] [--max-active N]
+                    [--max-rows N] [--max-duration D] [--vacuum]
+  create-index      build Hatchet's createdAt index as its migration does; needs --yes without a terminal
   help              this text
 
 Connection (first that is set wins):

@@ -1,0 +1,50 @@
+import type { Config } from '../config.js';
+import { IndexBuild, createIndexSql } from '../create-index.js';
+import { EXIT, ToolError, usageError } from '../errors.js';
+import { formatCount, formatDuration } from '../format.js';
+import { CREATED_AT_INDEX } from '../inspect.js';
+import { openSession } from '../session.js';
+import { confirmTyped, interactive } from './confirm.js';
+
+const write = (line: string) => process.stdout.write(`${line}\n`);
+
+export async function runCreateIndex(config: Config): Promise<number> {
+  const yes = Boolean(config.flags.yes);
+  if (!yes && !interactive()) throw usageError('create-index writes to the database: add --yes to run it without a terminal.');
+  const session = await openSession(config);
+  try {
+    if (session.inspection.writeBlockers.length > 0) {
+      throw new ToolError(`cannot create the index: ${session.inspection.writeBlockers.join('; ')}.`, EXIT.usage);
+    }
+    if (!yes && session.inspection.createdAtIndex !== 'valid') {
+      write(`Build Hatchet's index ${CREATED_AT_INDEX} on ${session.description}:\n${createIndexSql(session.table)}`);
+      if (!(await confirmTyped('Type "yes" to build it: ', 'yes'))) {
+        write('Nothing changed.');
+        return EXIT.ok;
+      }
+    }
+    const build = new IndexBuild({ target: session.target, table: session.table, pool: session.pool, connectTimeoutMs: config.connectTimeoutMs });
+    build.subscribe((e) => {
+      if (config.json) write(JSON.stringify(e.type === 'step' ? e : { type: 'progress', ...e.progress }));
+      else if (e.type === 'step') write(e.message);
+      else {
+        const p = e.progress;
+        const part = p.blocksTotal > 0 ? `blocks ${formatCount(p.blocksDone)}/${formatCount(p.blocksTotal)}` : p.tuplesTotal > 0 ? `tuples ${formatCount(p.tuplesDone)}/${formatCount(p.tuplesTotal)}` : '';
+        write(`  ${p.phase} ${part} (${formatDuration(p.elapsedMs)})`);
+      }
+    });
+    const onSignal = () => void build.cancel();
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    try {
+      const result = await build.start();
+      if (config.json) write(JSON.stringify({ type: 'result', ...result }));
+      return result.outcome === 'created' || result.outcome === 'exists' ? EXIT.ok : EXIT.failure;
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+  } finally {
+    await session.close();
+  }
+}

@@ -1,0 +1,169 @@
+import { parseDuration, parseInteger, type Config, type Flags } from '../config.js';
+import { DrainOperation, RULE_IN_WORDS, checkServerVersion, drainSql, planDrain, type DrainProgress, type DrainSummary } from '../drain.js';
+import { EXIT, ToolError, usageError } from '../errors.js';
+import { formatBytes, formatCount, formatDuration } from '../format.js';
+import { openSession } from '../session.js';
+import { exactStatus } from '../status.js';
+import { DEFAULT_THROTTLE, NICE_BOUNDS, type ThrottleSettings } from '../throttle.js';
+import { confirmTyped, interactive } from './confirm.js';
+
+export interface DrainFlags {
+  yes: boolean;
+  dryRun: boolean;
+  throttle: ThrottleSettings;
+  maxRows: number | null;
+  maxDurationMs: number | null;
+  vacuum: boolean;
+}
+
+/** A ratio like 0.5 (for --nice), or a usage error. */
+export function parseRatio(text: string, flag: string, min: number, max: number): number {
+  if (!/^\d+(\.\d+)?$/.test(text.trim())) throw usageError(`--${flag} "${text}" is not a number (e.g. 0.5).`);
+  const n = Number(text);
+  if (n < min || n > max) throw usageError(`--${flag} must be between ${min} and ${max}, got ${n}.`);
+  return n;
+}
+
+/** The drain's flags from config.flags, with the documented defaults; bad values are usage errors (exit 2). */
+export function drainFlags(flags: Flags): DrainFlags {
+  const str = (name: string) => (typeof flags[name] === 'string' ? (flags[name] as string) : undefined);
+  const maxLag = str('max-lag');
+  const maxActive = str('max-active');
+  return {
+    yes: Boolean(flags.yes),
+    dryRun: Boolean(flags['dry-run']),
+    throttle: {
+      ...DEFAULT_THROTTLE,
+      targetBatchMs: str('target-batch-ms') ? parseInteger(str('target-batch-ms')!, 'target-batch-ms', 1, 60_000) : DEFAULT_THROTTLE.targetBatchMs,
+      nice: str('nice') ? parseRatio(str('nice')!, 'nice', NICE_BOUNDS.min, NICE_BOUNDS.max) : DEFAULT_THROTTLE.nice,
+      maxLagS: maxLag === undefined ? DEFAULT_THROTTLE.maxLagS : maxLag === 'off' ? null : parseDuration(maxLag, 'max-lag') / 1000,
+      maxActive: maxActive === undefined || maxActive === 'off' ? null : parseInteger(maxActive, 'max-active', 1, 1_000_000),
+    },
+    maxRows: str('max-rows') ? parseInteger(str('max-rows')!, 'max-rows', 1, Number.MAX_SAFE_INTEGER) : null,
+    maxDurationMs: str('max-duration') ? parseDuration(str('max-duration')!, 'max-duration') : null,
+    vacuum: Boolean(flags.vacuum),
+  };
+}
+
+export function progressLine(p: DrainProgress): string {
+  const pct = p.blocksTotal > 0 ? ((100 * p.blocksSwept) / p.blocksTotal).toFixed(1) : '100.0';
+  return [
+    `${pct.padStart(5)}%`,
+    `blocks ${formatCount(p.blocksSwept)}/${formatCount(p.blocksTotal)}`,
+    `deleted ${formatCount(p.rowsDeleted)}`,
+    `${formatCount(p.rowsPerSecond)} rows/s`,
+    `ETA ${p.etaMs === null ? '?' : formatDuration(p.etaMs)}`,
+    `batch ${p.batchBlocks} blocks, last ${p.lastBatchMs.toFixed(1)}ms`,
+    p.throttle.reason ? `waiting: ${p.throttle.detail}` : p.paused ? 'paused' : 'running',
+  ].join('  ');
+}
+
+export function summaryText(s: DrainSummary): string {
+  const why = { done: 'done: every block swept', limit: 'limit reached (--max-rows or --max-duration)', stopped: 'stopped by request', error: 'error' }[
+    s.stopReason
+  ];
+  const lines = [
+    `Drain ${why}${s.error ? `: ${s.error}` : ''}`,
+    `  rows deleted      ${formatCount(s.rowsDeleted)}`,
+    `  duration          ${formatDuration(s.durationMs)} (${s.durationMs} ms)`,
+    `  batches           ${formatCount(s.batches)}`,
+    `  rows/s            ${formatCount(s.rowsPerSecond)}`,
+    `  batch ms          p50 ${s.batchMs.p50}  p95 ${s.batchMs.p95}  max ${s.batchMs.max}`,
+    `  throttled         ${formatDuration(s.throttledMs)} (lag, load, retries); nice pauses ${formatDuration(s.niceMs)}; paused ${formatDuration(s.pausedMs)}`,
+    `  blocks swept      ${formatCount(s.blocksSwept)}/${formatCount(s.blocksTotal)}`,
+    `  still deletable   ${s.remainingDeletable === null ? 'not counted' : formatCount(s.remainingDeletable)}${s.lockedRanges ? ` (${s.lockedRanges} ranges had locked rows)` : ''}`,
+    `  space reusable    ${formatBytes(s.reusableBytes)} of ${formatBytes(s.heapBytes)} heap${s.vacuumed ? ' (vacuumed)' : ' (after the next vacuum; --vacuum runs it)'}`,
+  ];
+  if (s.retries) lines.push(`  retries           ${s.retries} (${s.reconnects} reconnects)`);
+  if (s.advice) lines.push(`Advice: ${s.advice}`);
+  return lines.join('\n');
+}
+
+const write = (line: string) => process.stdout.write(`${line}\n`);
+
+export async function runDrain(config: Config): Promise<number> {
+  const flags = drainFlags(config.flags);
+  if (!flags.yes && !flags.dryRun && !interactive()) {
+    throw usageError('drain deletes rows: add --yes to run it without a terminal, or --dry-run to see what it would do.');
+  }
+  const session = await openSession(config);
+  try {
+    const { inspection, table } = session;
+    if (!flags.dryRun && inspection.writeBlockers.length > 0) {
+      throw new ToolError(`cannot drain: ${inspection.writeBlockers.join('; ')}.`, EXIT.usage);
+    }
+    checkServerVersion(inspection.serverVersionNum, inspection.serverVersion);
+    if (flags.dryRun) {
+      const plan = await planDrain(session.pool, table);
+      const { counts } = await exactStatus(session.pool, table);
+      if (config.json) {
+        write(JSON.stringify({ type: 'dry-run', rule: RULE_IN_WORDS, sql: plan.sql, blocksTotal: plan.blocksTotal, wouldDelete: counts.deletable, total: counts.total, kept: counts.kept }));
+      } else {
+        write(`Dry run on ${session.description}: nothing is deleted.`);
+        write(`Rule: ${RULE_IN_WORDS}.`);
+        write(`Blocks to sweep: ${formatCount(plan.blocksTotal)} (${formatBytes(plan.heapBytes)})`);
+        write(`Rows it would delete now: ${formatCount(counts.deletable)} of ${formatCount(counts.total)} (keeps ${formatCount(counts.kept)})`);
+        write(`SQL:\n${plan.sql}`);
+      }
+      return EXIT.ok;
+    }
+    if (!flags.yes) {
+      const plan = await planDrain(session.pool, table);
+      write(`Drain ${session.description}: ${RULE_IN_WORDS}.`);
+      write(`About ${formatCount(plan.estimatedDeletable)} rows to delete over ${formatCount(plan.blocksTotal)} blocks.`);
+      write(`SQL:\n${plan.sql}`);
+      if (!(await confirmTyped('Type "drain" to start: ', 'drain'))) {
+        write('Nothing deleted.');
+        return EXIT.ok;
+      }
+    }
+    const op = new DrainOperation({
+      target: session.target,
+      table,
+      connectTimeoutMs: config.connectTimeoutMs,
+      throttle: flags.throttle,
+      maxRows: flags.maxRows,
+      maxDurationMs: flags.maxDurationMs,
+      vacuum: flags.vacuum,
+      progressIntervalMs: 1000,
+    });
+    let lastLine = 0;
+    op.subscribe((e) => {
+      if (e.type === 'progress' && e.progress.phase === 'sweeping') {
+        const now = Date.now();
+        if (config.json) {
+          if (now - lastLine < 1000) return;
+          lastLine = now;
+          write(JSON.stringify({ type: 'progress', ...e.progress }));
+        } else if (now - lastLine >= 2000) {
+          lastLine = now;
+          write(progressLine(e.progress));
+        }
+      } else if (e.type === 'retry' && !config.json) {
+        write(`retry ${e.attempt} in ${e.waitMs}ms${e.reconnect ? ' (reconnecting)' : ''}: ${e.error}`);
+      } else if (e.type === 'phase' && !config.json && ['counting', 'analyzing', 'vacuuming'].includes(e.phase)) {
+        write(`${e.phase}…`);
+      }
+    });
+    let signals = 0;
+    const onSignal = () => {
+      signals += 1;
+      if (signals > 1) process.exit(EXIT.failure); // the open batch is rolled back by the server
+      if (!config.json) write('stopping after the current batch… (again to quit at once)');
+      op.stop();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    if (!config.json) write(`Draining ${session.description}, target ${flags.throttle.targetBatchMs} ms per batch, nice ${flags.throttle.nice}.`);
+    try {
+      const summary = await op.start();
+      write(config.json ? JSON.stringify({ type: 'summary', ...summary }) : summaryText(summary));
+      return summary.stopReason === 'error' ? EXIT.failure : EXIT.ok;
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+  } finally {
+    await session.close();
+  }
+}
