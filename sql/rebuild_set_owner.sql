@@ -1,0 +1,2 @@
+-- Lock: none on "UserSession". The old table's owner.
+ALTER TABLE {{new}} OWNER TO {{owner}}
