@@ -1,0 +1,2 @@
+-- Benchmark reference: every deletable row in one statement, one transaction.
+DELETE FROM {{table}} WHERE {{rule}}
