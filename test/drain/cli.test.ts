@@ -1,0 +1,217 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { sql } from '../../src/sql.js';
+import { createTestDatabase, ROOT, runCli, seedHatchet, TABLE, type TestDatabase } from '../helpers.js';
+
+let db: TestDatabase;
+
+beforeAll(async () => {
+  db = await createTestDatabase('drain_cli');
+});
+afterAll(async () => {
+  await db.drop();
+});
+
+async function reseed(rows: number, withIndex = true) {
+  await db.pool.query('DROP TABLE IF EXISTS "UserSession", "User", goose_db_version CASCADE');
+  await seedHatchet(db, rows, withIndex);
+}
+
+const count = async (where = 'true') => Number((await db.pool.query(`SELECT count(*) AS n FROM "UserSession" WHERE ${where}`)).rows[0].n);
+const deletable = () => db.pool.query(sql('drain_remaining', TABLE)).then((r) => Number(r.rows[0].deletable));
+
+function parseLines(stdout: string): Array<Record<string, any>> {
+  return stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
+}
+
+const SUMMARY_KEYS = ['stopReason', 'rowsDeleted', 'durationMs', 'batches', 'rowsPerSecond', 'batchMs', 'throttledMs', 'blocksSwept', 'blocksTotal', 'remainingDeletable', 'reusableBytes'];
+
+describe('drain, headless', () => {
+  beforeAll(async () => {
+    await reseed(20_000);
+  });
+
+  test('refuses without --yes and without a terminal (exit 2), deleting nothing', async () => {
+    const before = await count();
+    const result = await runCli(['drain', '--database-url', db.url]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/--yes/);
+    expect(await count()).toBe(before);
+  });
+
+  test.each([
+    [['--target-batch-ms', '0']],
+    [['--target-batch-ms', 'fast']],
+    [['--nice=-1']],
+    [['--nice', 'x']],
+    [['--max-lag', 'soon']],
+    [['--max-active', '0']],
+    [['--max-rows', '1.5']],
+    [['--max-duration', '5parsecs']],
+  ])('bad value %j: exit 2', async (args) => {
+    const result = await runCli(['drain', '--yes', '--database-url', db.url, ...args]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^hatchet-sessions: --/);
+  });
+
+  test('refuses when writes are blocked (--read-only): exit 2', async () => {
+    const before = await count();
+    const result = await runCli(['drain', '--yes', '--read-only', '--database-url', db.url]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/cannot drain: connections are read-only/);
+    expect(await count()).toBe(before);
+  });
+
+  test('--dry-run prints the SQL and the rows it would delete, and deletes nothing', async () => {
+    const before = await count();
+    const wouldDelete = await deletable();
+    const text = await runCli(['drain', '--dry-run', '--database-url', db.url]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/ctid >= \$1::tid AND ctid < \$2::tid/);
+    expect(text.stdout).toMatch(/FOR UPDATE SKIP LOCKED/);
+    expect(text.stdout).toMatch(/Rows it would delete now: [\d,]+/);
+    const json = await runCli(['drain', '--dry-run', '--json', '--database-url', db.url]);
+    expect(json.code).toBe(0);
+    const [plan] = parseLines(json.stdout);
+    expect(plan.type).toBe('dry-run');
+    expect(Math.abs(plan.wouldDelete - wouldDelete)).toBeLessThanOrEqual(2); // rows may age meanwhile
+    expect(plan.sql).toContain('DELETE FROM "public"."UserSession"');
+    expect(await count()).toBe(before);
+  });
+
+  test('--max-rows stops at exactly that many rows (stopReason limit)', async () => {
+    const result = await runCli(['drain', '--yes', '--json', '--max-rows', '123', '--database-url', db.url]);
+    expect(result.code).toBe(0);
+    const summary = parseLines(result.stdout).at(-1)!;
+    expect(summary).toMatchObject({ type: 'summary', stopReason: 'limit', rowsDeleted: 123 });
+  });
+
+  test('--json: progress lines, then one summary with every field; everything deletable is gone', async () => {
+    const kept = await count(`NOT ${sql('rule', TABLE).replace(/^--.*$/gm, '')}`.replace('NOW()', "NOW() + INTERVAL '10 minutes'"));
+    const result = await runCli(['drain', '--yes', '--json', '--nice', '0', '--database-url', db.url]);
+    expect(result.code).toBe(0);
+    const lines = parseLines(result.stdout);
+    const summaries = lines.filter((l) => l.type === 'summary');
+    expect(summaries).toHaveLength(1);
+    expect(lines.at(-1)!.type).toBe('summary');
+    expect(lines.slice(0, -1).every((l) => l.type === 'progress')).toBe(true);
+    const s = summaries[0]!;
+    for (const key of SUMMARY_KEYS) expect(s, key).toHaveProperty(key);
+    expect(Object.keys(s.batchMs).sort()).toEqual(['max', 'p50', 'p95']);
+    expect(s.stopReason).toBe('done');
+    expect(s.error).toBeUndefined();
+    expect(s.blocksSwept).toBe(s.blocksTotal);
+    expect(s.remainingDeletable).toBe(0);
+    expect(s.rowsDeleted).toBeGreaterThan(15_000);
+    expect(await deletable()).toBe(0);
+    expect(await count()).toBeGreaterThanOrEqual(kept);
+  });
+
+  test('text output names the statistics', async () => {
+    const result = await runCli(['drain', '--yes', '--database-url', db.url]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/Drain done: every block swept/);
+    expect(result.stdout).toMatch(/rows deleted\s+0/);
+    expect(result.stdout).toMatch(/batch ms\s+p50 [\d.]+\s+p95 [\d.]+\s+max [\d.]+/);
+  });
+});
+
+/** Start the CLI and return the child, its stdout so far, and its exit. */
+function startCli(args: string[]) {
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), ...args], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const out = { stdout: '', stderr: '' };
+  child.stdout.on('data', (d) => (out.stdout += d));
+  child.stderr.on('data', (d) => (out.stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  return { child, out, exited };
+}
+
+async function until(check: () => Promise<boolean>, timeoutMs = 30_000) {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const SLOW = ['--target-batch-ms', '1', '--nice', '3'];
+
+describe('interrupted drains', () => {
+  test('SIGTERM stops after the current batch, prints the summary, exit 0', async () => {
+    await reseed(20_000);
+    const start = await count();
+    const run = startCli(['drain', '--yes', '--json', ...SLOW, '--database-url', db.url]);
+    await until(async () => (await count()) < start);
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+    const summary = parseLines(run.out.stdout).at(-1)!;
+    expect(summary).toMatchObject({ type: 'summary', stopReason: 'stopped' });
+    expect(summary.blocksSwept).toBeLessThan(summary.blocksTotal);
+    expect(summary.rowsDeleted).toBe(start - (await count()));
+  });
+
+  test('SIGKILL mid-drain leaves no partial batch; a second drain finishes the job', async () => {
+    await reseed(20_000);
+    const perBlock = async () => {
+      const { rows } = await db.pool.query(
+        `SELECT (ctid::text::point)[0]::int AS block, count(*) FILTER (WHERE ${sql('rule', TABLE).replace(/^--.*$/gm, '')})::int AS deletable
+           FROM "UserSession" GROUP BY 1 ORDER BY 1`,
+      );
+      return new Map(rows.map((r) => [r.block as number, r.deletable as number]));
+    };
+    const before = await perBlock();
+    const start = await count();
+    const run = startCli(['drain', '--yes', '--json', ...SLOW, '--database-url', db.url]);
+    await until(async () => (await count()) < start - 300);
+    run.child.kill('SIGKILL');
+    await run.exited;
+    await new Promise((r) => setTimeout(r, 200)); // the server notices the dead connection and rolls back
+    const after = await perBlock();
+    // Blocks swept are empty of deletable rows; blocks not yet swept keep all of theirs (or gained a few by
+    // aging): the boundary between them is the last committed batch, never inside one.
+    const blocks = [...before.keys()].sort((a, b) => a - b);
+    const firstUntouched = blocks.findIndex((b) => (after.get(b) ?? 0) > 0 || before.get(b) === 0);
+    expect(firstUntouched).toBeGreaterThan(0);
+    for (const b of blocks.slice(0, firstUntouched)) expect(after.get(b) ?? 0).toBe(0);
+    for (const b of blocks.slice(firstUntouched)) expect(after.get(b) ?? 0).toBeGreaterThanOrEqual(before.get(b)!);
+    const second = await runCli(['drain', '--yes', '--json', '--nice', '0', '--database-url', db.url]);
+    expect(second.code).toBe(0);
+    expect(parseLines(second.stdout).at(-1)).toMatchObject({ stopReason: 'done', remainingDeletable: 0 });
+    expect(await deletable()).toBe(0);
+  });
+});
+
+describe('create-index', () => {
+  const indexDef = async () =>
+    (await db.pool.query(`SELECT indisvalid AS valid, pg_get_indexdef(indexrelid) AS def FROM pg_index WHERE indexrelid = to_regclass('public.ix_user_session_cre_at_exp_at')`)).rows[0];
+
+  test('needs --yes without a terminal', async () => {
+    const result = await runCli(['create-index', '--database-url', db.url]);
+    expect(result.code).toBe(2);
+  });
+
+  test("builds Hatchet's index exactly as its migration does, after dropping an INVALID leftover", async () => {
+    await reseed(5_000, false);
+    // An interrupted build leaves an INVALID index of that name behind (here: a unique build that fails).
+    await db.pool.query('CREATE UNIQUE INDEX CONCURRENTLY "ix_user_session_cre_at_exp_at" ON "UserSession" (("userId" IS NULL))').catch(() => {});
+    expect((await indexDef()).valid).toBe(false);
+    const result = await runCli(['create-index', '--yes', '--json', '--database-url', db.url]);
+    expect(result.code).toBe(0);
+    const lines = parseLines(result.stdout);
+    expect(lines.at(-1)).toMatchObject({ type: 'result', outcome: 'created', droppedInvalid: true });
+    const index = await indexDef();
+    expect(index.valid).toBe(true);
+    expect(index.def).toBe('CREATE INDEX ix_user_session_cre_at_exp_at ON public."UserSession" USING btree ("createdAt") INCLUDE ("expiresAt")');
+    const again = await runCli(['create-index', '--yes', '--json', '--database-url', db.url]);
+    expect(again.code).toBe(0);
+    expect(parseLines(again.stdout).at(-1)).toMatchObject({ outcome: 'exists' });
+  });
+});

@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import pg from 'pg';
+import { DrainOperation, type DrainOptions } from '../../src/drain.js';
+import { rawSql } from '../../src/sql.js';
+import { createTestDatabase, seedHatchet, TABLE, type TestDatabase } from '../helpers.js';
+
+// The rule at a fixed instant instead of NOW(). Rows it keeps 10 minutes from now cannot age into deletion
+// during a test, so the drain must leave every one of them.
+const RULE_AT = `("expiresAt" < $1 OR ("userId" IS NULL AND "createdAt" < $1::timestamp - INTERVAL '24 hours'))`;
+const KEPT_FOR_10_MIN = `NOT ${RULE_AT}`;
+const IN_10_MIN = `SELECT (NOW() + INTERVAL '10 minutes')::timestamp AS t`;
+
+let db: TestDatabase;
+
+beforeAll(async () => {
+  db = await createTestDatabase('drain_safety');
+});
+afterAll(async () => {
+  await db.drop();
+});
+
+async function reseed(rows: number) {
+  await db.pool.query('DROP TABLE IF EXISTS "UserSession", "User", goose_db_version CASCADE');
+  await seedHatchet(db, rows);
+}
+
+function drain(opts: Partial<DrainOptions> = {}) {
+  return new DrainOperation({ target: db.target, table: TABLE, connectTimeoutMs: 10_000, ...opts });
+}
+
+async function ids(where: string, values: unknown[] = []): Promise<Set<string>> {
+  const { rows } = await db.pool.query(`SELECT id FROM "UserSession" WHERE ${where}`, values);
+  return new Set(rows.map((r) => r.id as string));
+}
+
+async function deletableNow(): Promise<number> {
+  return Number((await db.pool.query(rawSql('drain_remaining').replace('{{table}}', '"UserSession"').replace('{{rule}}', rawSql('rule').replace(/^--.*$/gm, '')))).rows[0].deletable);
+}
+
+describe('the drain never deletes what the rule keeps', () => {
+  test('with a concurrent writer inserting, logging in and extending sessions during the drain', async () => {
+    await reseed(30_000);
+    const keptBefore = await ids(KEPT_FOR_10_MIN, [(await db.pool.query(IN_10_MIN)).rows[0].t]);
+    const users = (await db.pool.query('SELECT id FROM "User"')).rows.map((r) => r.id as string);
+    // Slow on purpose: tiny batches with pauses, so the writer runs all along.
+    const op = drain({ throttle: { maxBlocks: 4, initialBlocks: 2, nice: 1, targetBatchMs: 2 } });
+    const mustSurvive = new Set<string>();
+    let writing = true;
+    const writer = (async () => {
+      const c = new pg.Client({ connectionString: db.url });
+      await c.connect();
+      let k = 0;
+      while (writing) {
+        k += 1;
+        // A new anonymous session: young, kept.
+        const ins = await c.query(`INSERT INTO "UserSession" (id, "expiresAt") VALUES (gen_random_uuid(), NOW() + INTERVAL '30 days') RETURNING id`);
+        mustSurvive.add(ins.rows[0].id);
+        // A login on an old anonymous session (deletable until this UPDATE): kept once it has a user.
+        const login = await c.query(
+          `UPDATE "UserSession" SET "userId" = $1, data = '{"login":true}' WHERE id = (
+             SELECT id FROM "UserSession" WHERE "userId" IS NULL AND "createdAt" < NOW() - INTERVAL '48 hours'
+                AND "expiresAt" > NOW() + INTERVAL '1 hour' ORDER BY random() LIMIT 1) RETURNING id`,
+          [users[k % users.length]],
+        );
+        for (const r of login.rows) mustSurvive.add(r.id);
+        // An expired authenticated session extended (deletable until this UPDATE).
+        const extend = await c.query(
+          `UPDATE "UserSession" SET "expiresAt" = NOW() + INTERVAL '30 days' WHERE id = (
+             SELECT id FROM "UserSession" WHERE "userId" IS NOT NULL AND "expiresAt" < NOW() ORDER BY random() LIMIT 1) RETURNING id`,
+        );
+        for (const r of extend.rows) mustSurvive.add(r.id);
+      }
+      await c.end();
+    })();
+    const summary = await op.start();
+    writing = false;
+    await writer;
+    expect(summary.stopReason).toBe('done');
+    expect(summary.rowsDeleted).toBeGreaterThan(20_000);
+    expect(mustSurvive.size).toBeGreaterThan(30);
+    const present = await ids('true');
+    const missingWritten = [...mustSurvive].filter((id) => !present.has(id));
+    expect(missingWritten).toEqual([]);
+    expect([...keptBefore].filter((id) => !present.has(id))).toEqual([]);
+    expect(summary.remainingDeletable).toBe(await deletableNow());
+  });
+
+  test('rows locked by another transaction are skipped, not waited on', async () => {
+    await reseed(20_000);
+    const holder = new pg.Client({ connectionString: db.url });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      const locked = await holder.query(
+        `SELECT id FROM "UserSession" WHERE "userId" IS NULL AND "createdAt" < NOW() - INTERVAL '48 hours'
+          ORDER BY random() LIMIT 5 FOR UPDATE`,
+      );
+      const lockedIds = locked.rows.map((r) => r.id as string);
+      const started = Date.now();
+      const summary = await drain({ throttle: { nice: 0 } }).start();
+      const took = Date.now() - started;
+      expect(summary.stopReason).toBe('done');
+      expect(summary.lockedRanges).toBeGreaterThanOrEqual(1);
+      expect(summary.remainingDeletable).toBe(5);
+      // The lock is still held: the drain finished without waiting for it.
+      expect(took).toBeLessThan(30_000);
+      const present = await ids('id = ANY($1::uuid[])', [lockedIds]);
+      expect(present.size).toBe(5);
+    } finally {
+      await holder.query('ROLLBACK').catch(() => {});
+      await holder.end();
+    }
+  });
+});
+
+describe('connection loss', () => {
+  test("reconnects after pg_terminate_backend of the drain's connection and finishes", async () => {
+    await reseed(20_000);
+    const keptBefore = await ids(KEPT_FOR_10_MIN, [(await db.pool.query(IN_10_MIN)).rows[0].t]);
+    const op = drain({ throttle: { maxBlocks: 4, initialBlocks: 4, nice: 1, targetBatchMs: 2 } });
+    const done = op.start();
+    let terminated = 0;
+    while (terminated === 0) {
+      await new Promise((r) => setTimeout(r, 100));
+      if (op.progress.rowsDeleted === 0) continue;
+      const { rows } = await db.pool.query(
+        `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'hatchet-sessions drain'`,
+      );
+      terminated = rows.filter((r) => r.ok).length;
+    }
+    const summary = await done;
+    expect(summary.stopReason).toBe('done');
+    expect(summary.reconnects).toBeGreaterThanOrEqual(1);
+    expect(summary.blocksSwept).toBe(summary.blocksTotal);
+    expect(summary.remainingDeletable).toBe(0);
+    const present = await ids('true');
+    expect([...keptBefore].filter((id) => !present.has(id))).toEqual([]);
+  });
+});

@@ -1,0 +1,112 @@
+import { describe, expect, test } from 'vitest';
+import {
+  DEFAULT_THROTTLE,
+  backoffMs,
+  describeReason,
+  faster,
+  nextBlocks,
+  nicePauseMs,
+  percentile,
+  slower,
+  throttleReason,
+} from '../../src/throttle.js';
+
+const bounds = { targetBatchMs: 50, minBlocks: 1, maxBlocks: 1000 };
+
+describe('blocks per batch', () => {
+  test('moves toward the target time', () => {
+    expect(nextBlocks(100, 50, bounds)).toBe(100);
+    expect(nextBlocks(100, 100, bounds)).toBe(50);
+    expect(nextBlocks(100, 40, bounds)).toBe(125);
+  });
+
+  test('steps are limited to halving and doubling', () => {
+    expect(nextBlocks(100, 10_000, bounds)).toBe(50);
+    expect(nextBlocks(100, 0, bounds)).toBe(200);
+  });
+
+  test('stays within bounds', () => {
+    expect(nextBlocks(800, 1, bounds)).toBe(1000);
+    expect(nextBlocks(1, 500, bounds)).toBe(1);
+  });
+
+  test('converges on a steady per-block cost', () => {
+    let blocks = 10;
+    for (let i = 0; i < 20; i++) blocks = nextBlocks(blocks, blocks * 0.2, bounds); // 0.2 ms per block
+    expect(blocks).toBe(250);
+  });
+});
+
+describe('pauses', () => {
+  test('nice × batch time with ±20 % jitter', () => {
+    expect(nicePauseMs(100, 0.5, () => 0.5)).toBe(50);
+    expect(nicePauseMs(100, 0.5, () => 0)).toBe(40);
+    expect(nicePauseMs(100, 0.5, () => 0.999999)).toBe(60);
+    expect(nicePauseMs(100, 0, () => 0.5)).toBe(0);
+  });
+
+  test('error backoff doubles, is capped, and is jittered', () => {
+    expect(backoffMs(1, () => 0)).toBe(100);
+    expect(backoffMs(1, () => 1)).toBe(200);
+    expect(backoffMs(2, () => 1)).toBe(400);
+    expect(backoffMs(3, () => 1)).toBe(800);
+    expect(backoffMs(30, () => 1)).toBe(10_000);
+    expect(backoffMs(30, () => 0)).toBe(5_000);
+  });
+});
+
+describe('throttle reasons: any reason wins', () => {
+  const s = { maxLagS: 10, maxActive: 20 };
+  test('none when all is well', () => {
+    expect(throttleReason({ replicaLagS: 2, activeBackends: 3 }, s)).toBeNull();
+    expect(throttleReason({ replicaLagS: null, activeBackends: null }, s)).toBeNull();
+  });
+  test('replica lag', () => {
+    expect(throttleReason({ replicaLagS: 11, activeBackends: 3 }, s)).toBe('replica-lag');
+  });
+  test('active backends', () => {
+    expect(throttleReason({ replicaLagS: 0, activeBackends: 21 }, s)).toBe('active-backends');
+  });
+  test('off when the limit is off', () => {
+    expect(throttleReason({ replicaLagS: 999, activeBackends: 999 }, { maxLagS: null, maxActive: null })).toBeNull();
+  });
+  test('the operator pause comes first', () => {
+    expect(throttleReason({ replicaLagS: 11, activeBackends: 21 }, s, true)).toBe('paused');
+  });
+  test('reasons in words', () => {
+    expect(describeReason('replica-lag', { replicaLagS: 12.34, activeBackends: null }, { ...DEFAULT_THROTTLE, maxLagS: 10 })).toBe(
+      'replica lag 12.3s > 10s',
+    );
+    expect(describeReason(null)).toBe('running');
+  });
+});
+
+describe('live controls', () => {
+  test('faster: longer batches, shorter pauses; slower: the reverse', () => {
+    const f = faster(DEFAULT_THROTTLE);
+    expect(f.targetBatchMs).toBe(75);
+    expect(f.nice).toBeCloseTo(0.33, 2);
+    const s = slower(DEFAULT_THROTTLE);
+    expect(s.targetBatchMs).toBe(33);
+    expect(s.nice).toBe(0.75);
+  });
+  test('nice reaches 0 and comes back', () => {
+    let t = DEFAULT_THROTTLE;
+    for (let i = 0; i < 10; i++) t = faster(t);
+    expect(t.nice).toBe(0);
+    expect(t.targetBatchMs).toBe(2000);
+    expect(slower(t).nice).toBe(0.25);
+  });
+  test('target stays within its bounds', () => {
+    let t = DEFAULT_THROTTLE;
+    for (let i = 0; i < 20; i++) t = slower(t);
+    expect(t.targetBatchMs).toBe(5);
+  });
+});
+
+test('percentiles (nearest rank)', () => {
+  expect(percentile([], 50)).toBe(0);
+  expect(percentile([5, 1, 3], 50)).toBe(3);
+  expect(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 95)).toBe(10);
+  expect(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 100)).toBe(10);
+});
