@@ -6,6 +6,7 @@ import { runStatus } from './src/commands/status.js';
 import { runGrowth } from './src/commands/growth.js';
 import { runDrain } from './src/commands/drain.js';
 import { runCreateIndex } from './src/commands/create-index.js';
+import { runSchedule } from './src/commands/schedule.js';
 
 async function main(argv: string[]): Promise<number> {
   const config = parseConfig(argv);
@@ -26,6 +27,8 @@ async function main(argv: string[]): Promise<number> {
       return runDrain(config);
     case 'create-index':
       return runCreateIndex(config);
+    case 'schedule':
+      return runSchedule(config);
     case 'console': {
       if (!process.stdin.isTTY || !process.stdout.isTTY) {
         throw new ToolError('the console needs a terminal. Run it in one, or use "hatchet-sessions status --json" in scripts.', EXIT.usage);

@@ -6,7 +6,7 @@ import { registerSecret, usageError, type Endpoint } from './errors.js';
 export const APPLICATION_NAME = 'hatchet-sessions';
 export const TABLE_NAME = 'UserSession';
 
-export const COMMANDS = ['console', 'status', 'growth', 'drain', 'create-index', 'help'] as const;
+export const COMMANDS = ['console', 'status', 'growth', 'drain', 'create-index', 'schedule', 'help'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 /** Every flag the tool knows, for every command. Unknown flags are a usage error (exit 2). */
@@ -30,6 +30,14 @@ const OPTIONS = {
   'max-rows': { type: 'string' },
   'max-duration': { type: 'string' },
   vacuum: { type: 'boolean' },
+  // schedule (src/commands/schedule.ts)
+  every: { type: 'string' },
+  cron: { type: 'string' },
+  'no-initial-run': { type: 'boolean' },
+  jitter: { type: 'string' },
+  'max-run-duration': { type: 'string' },
+  'metrics-port': { type: 'string' },
+  'metrics-host': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;

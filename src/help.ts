@@ -10,6 +10,9 @@ Commands:
                     [--dry-run] [--json] [--target-batch-ms N] [--nice R] [--max-lag D|off] [--max-active N]
                     [--max-rows N] [--max-duration D] [--vacuum]
   create-index      build Hatchet's createdAt index as its migration does; needs --yes without a terminal
+  schedule          the cleanup loop: a throttled drain every hour (one runner across all instances)
+                    [--every D | --cron EXPR] [--no-initial-run] [--jitter D] [--max-run-duration D]
+                    [--json] [--metrics-port N] [--metrics-host H] and the drain's throttle flags
   help              this text
 
 Connection (first that is set wins):

@@ -1,0 +1,265 @@
+import type pg from 'pg';
+import type { ConnectionTarget } from '../config.js';
+import { connectClient, createPool } from '../db.js';
+import { DrainOperation, type DrainProgress, type DrainSummary } from '../drain.js';
+import { describeError, EXIT, ToolError } from '../errors.js';
+import type { Metrics } from '../metrics.js';
+import type { TableRef } from '../sql.js';
+import { exactStatus } from '../status.js';
+import { backoffMs, type ThrottleSettings } from '../throttle.js';
+import { describeSchedule, nextRunAt, type ScheduleSpec } from './timing.js';
+import { releaseRunnerLock, tableLockKey, tryRunnerLock, type LockHolder } from './runner-lock.js';
+
+export interface ScheduleOptions {
+  target: ConnectionTarget;
+  table: TableRef;
+  connectTimeoutMs: number;
+  spec: ScheduleSpec;
+  /** Run once at start (default true). */
+  initialRun?: boolean;
+  /** Random delay added to each run time, up to this. */
+  jitterMs?: number;
+  /** Time budget of each run: a large backlog is worked off over several runs. */
+  maxRunDurationMs: number;
+  throttle?: Partial<ThrottleSettings>;
+  metrics?: Metrics;
+  /** Longest wait between two connection attempts while the database is away. */
+  maxReconnectWaitMs?: number;
+  random?: () => number;
+}
+
+export type RunOutcome = 'done' | 'limit' | 'stopped' | 'skipped' | 'failed';
+
+export interface RunRecord {
+  run: number;
+  startedAt: Date;
+  durationMs: number;
+  outcome: RunOutcome;
+  rowsDeleted: number;
+  /** Why it was skipped or failed, in words. */
+  detail?: string;
+}
+
+export type ScheduleEvent =
+  | { event: 'schedule_started'; schedule: string; nextRunAt: Date }
+  | { event: 'run_started'; run: number }
+  | { event: 'progress'; run: number; progress: DrainProgress }
+  | { event: 'run_finished'; run: number; summary: DrainSummary }
+  | { event: 'run_skipped'; run: number; holder: LockHolder }
+  | { event: 'run_failed'; run: number; error: string }
+  | { event: 'connection_lost'; error: string; retryInMs: number }
+  | { event: 'connection_restored' }
+  | { event: 'next_run'; at: Date }
+  | { event: 'stopping' }
+  | { event: 'stopped' };
+
+export interface ScheduleState {
+  running: boolean;
+  stopping: boolean;
+  nextRunAt: Date | null;
+  current: { run: number; progress: DrainProgress | null } | null;
+  lastRun: (RunRecord & { summary?: DrainSummary }) | null;
+  /** The last 50 runs, newest first. */
+  history: RunRecord[];
+  connected: boolean;
+  lockHeld: boolean;
+}
+
+export const HISTORY_LENGTH = 50;
+
+/**
+ * The scheduled cleanup: at each run time, take the runner lock (one runner across all instances), run a
+ * throttled drain within its time budget, release the lock. A database that goes away is waited for with
+ * capped exponential backoff, forever; only configuration problems end the loop (with a ToolError).
+ */
+export class Scheduler {
+  state: ScheduleState = {
+    running: false,
+    stopping: false,
+    nextRunAt: null,
+    current: null,
+    lastRun: null,
+    history: [],
+    connected: true,
+    lockHeld: false,
+  };
+  private listeners = new Set<(e: ScheduleEvent, s: ScheduleState) => void>();
+  private drain: DrainOperation | null = null;
+  private wake: (() => void) | null = null;
+  private runNumber = 0;
+  private started?: Promise<void>;
+  private readonly pool: pg.Pool;
+  private readonly random: () => number;
+
+  constructor(private readonly opts: ScheduleOptions) {
+    this.random = opts.random ?? Math.random;
+    this.pool = createPool(opts.target, { connectTimeoutMs: opts.connectTimeoutMs, readOnly: false, max: 1, applicationName: 'hatchet-sessions schedule' });
+  }
+
+  subscribe(fn: (e: ScheduleEvent, s: ScheduleState) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private emit(e: ScheduleEvent, patch: Partial<ScheduleState> = {}): void {
+    this.state = { ...this.state, ...patch };
+    for (const fn of this.listeners) fn(e, this.state);
+  }
+
+  /** Runs until stop(); rejects only on a configuration problem (ToolError with exit 2 or 4). */
+  start(): Promise<void> {
+    this.started ??= this.loop().finally(() => this.pool.end().catch(() => {}));
+    return this.started;
+  }
+
+  /** Finish the current batch, release the lock, end the loop. */
+  stop(): void {
+    if (this.state.stopping) return;
+    this.emit({ event: 'stopping' }, { stopping: true });
+    this.drain?.stop();
+    this.wake?.();
+  }
+
+  /** Run now instead of at the next run time (the console's "run now" key). */
+  runNow(): void {
+    if (!this.state.running) {
+      this.state = { ...this.state, nextRunAt: new Date() };
+      this.wake?.();
+    }
+  }
+
+  private async sleepUntil(at: Date): Promise<void> {
+    while (!this.state.stopping && Date.now() < (this.state.nextRunAt ?? at).getTime()) {
+      const ms = Math.min(1000, (this.state.nextRunAt ?? at).getTime() - Date.now());
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, ms);
+        function done() {
+          clearTimeout(timer);
+          resolve();
+        }
+        this.wake = done;
+      });
+      this.wake = null;
+    }
+  }
+
+  private async loop(): Promise<void> {
+    const first = this.opts.initialRun === false ? nextRunAt(this.opts.spec, new Date(), this.opts.jitterMs, this.random) : new Date();
+    this.emit({ event: 'schedule_started', schedule: describeSchedule(this.opts.spec), nextRunAt: first }, { nextRunAt: first });
+    let next = first;
+    while (!this.state.stopping) {
+      await this.sleepUntil(next);
+      if (this.state.stopping) break;
+      await this.runOnce();
+      if (this.state.stopping) break;
+      next = nextRunAt(this.opts.spec, new Date(), this.opts.jitterMs, this.random);
+      this.emit({ event: 'next_run', at: next }, { nextRunAt: next });
+    }
+    this.emit({ event: 'stopped' }, { running: false, nextRunAt: null });
+  }
+
+  /** A dedicated connection for the runner lock, waiting out a database that is away. */
+  private async connectLockClient(): Promise<pg.Client | null> {
+    for (let attempt = 1; !this.state.stopping; attempt++) {
+      try {
+        const client = await connectClient(this.opts.target, {
+          connectTimeoutMs: this.opts.connectTimeoutMs,
+          readOnly: false,
+          applicationName: 'hatchet-sessions schedule lock',
+        });
+        if (!this.state.connected) {
+          this.opts.metrics?.setConnected(true);
+          this.emit({ event: 'connection_restored' }, { connected: true });
+        }
+        return client;
+      } catch (err) {
+        if (!(err instanceof ToolError && err.exitCode === EXIT.connection)) throw err;
+        const retryInMs = backoffMs(attempt, this.random, 1000, this.opts.maxReconnectWaitMs ?? 60_000);
+        this.opts.metrics?.setConnected(false);
+        this.emit({ event: 'connection_lost', error: describeError(err), retryInMs }, { connected: false });
+        const until = new Date(Date.now() + retryInMs);
+        this.state = { ...this.state, nextRunAt: until };
+        await this.sleepUntil(until);
+      }
+    }
+    return null;
+  }
+
+  private record(record: RunRecord, summary?: DrainSummary): void {
+    const history = [record, ...this.state.history].slice(0, HISTORY_LENGTH);
+    this.state = { ...this.state, history, lastRun: { ...record, summary }, current: null, running: false, lockHeld: false };
+  }
+
+  private async runOnce(): Promise<void> {
+    const run = ++this.runNumber;
+    const startedAt = new Date();
+    const lockClient = await this.connectLockClient();
+    if (!lockClient) return;
+    const key = tableLockKey(this.opts.table);
+    try {
+      const holder = await tryRunnerLock(lockClient, key);
+      if (holder) {
+        await lockClient.end().catch(() => {});
+        this.opts.metrics?.run('skipped');
+        this.record({ run, startedAt, durationMs: 0, outcome: 'skipped', rowsDeleted: 0, detail: `runner lock held by pid ${holder.pid} (${holder.applicationName})` });
+        this.emit({ event: 'run_skipped', run, holder });
+        return;
+      }
+    } catch (err) {
+      await lockClient.end().catch(() => {});
+      if (err instanceof ToolError && err.exitCode !== EXIT.connection) throw err;
+      return this.failed(run, startedAt, describeError(err));
+    }
+    this.opts.metrics?.setLockHeld(true);
+    this.emit({ event: 'run_started', run }, { running: true, lockHeld: true, current: { run, progress: null } });
+    const drain = new DrainOperation({
+      target: this.opts.target,
+      table: this.opts.table,
+      connectTimeoutMs: this.opts.connectTimeoutMs,
+      throttle: this.opts.throttle,
+      maxDurationMs: this.opts.maxRunDurationMs,
+      countRemaining: false,
+      progressIntervalMs: 1000,
+      random: this.random,
+    });
+    this.drain = drain;
+    // Losing the lock's connection loses the lock: stop, so two runners never overlap.
+    lockClient.on('error', () => drain.stop());
+    drain.subscribe((e) => {
+      if (e.type === 'progress') this.emit({ event: 'progress', run, progress: e.progress }, { current: { run, progress: e.progress } });
+    });
+    if (this.state.stopping) drain.stop();
+    const summary = await drain.start();
+    this.drain = null;
+    await releaseRunnerLock(lockClient, key).catch(() => {});
+    await lockClient.end().catch(() => {});
+    this.opts.metrics?.setLockHeld(false);
+    const durationMs = Date.now() - startedAt.getTime();
+    this.opts.metrics?.deleted(summary.rowsDeleted);
+    if (summary.stopReason === 'error') {
+      return this.failed(run, startedAt, summary.error ?? 'unknown error', summary.rowsDeleted);
+    }
+    this.opts.metrics?.run('success', durationMs / 1000);
+    this.record({ run, startedAt, durationMs, outcome: summary.stopReason, rowsDeleted: summary.rowsDeleted }, summary);
+    this.emit({ event: 'run_finished', run, summary });
+    await this.observeStatus();
+  }
+
+  private failed(run: number, startedAt: Date, error: string, rowsDeleted = 0): void {
+    const durationMs = Date.now() - startedAt.getTime();
+    this.opts.metrics?.run('failed', durationMs / 1000);
+    this.record({ run, startedAt, durationMs, outcome: 'failed', rowsDeleted, detail: error });
+    this.emit({ event: 'run_failed', run, error });
+  }
+
+  /** Exact counts for the metrics after a run (cheap once the table is clean). */
+  private async observeStatus(): Promise<void> {
+    if (!this.opts.metrics || this.state.stopping) return;
+    try {
+      const { counts, sizes } = await exactStatus(this.pool, this.opts.table, 30_000);
+      this.opts.metrics.observeStatus(counts, sizes);
+    } catch {
+      // The next run tries again; the run itself already succeeded.
+    }
+  }
+}
