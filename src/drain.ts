@@ -95,6 +95,8 @@ export interface DrainSummary {
   batches: number;
   rowsPerSecond: number;
   batchMs: { p50: number; p95: number; max: number };
+  /** Median batch ms of each tenth of the batches in run order (fewer entries under 10 batches): shows slow-down. */
+  batchMsByTenth: number[];
   /** Time waiting on replica lag, active backends or error backoff. */
   throttledMs: number;
   /** Time in the pauses after batches (--nice). */
@@ -128,6 +130,17 @@ export type DrainEvent =
   | { type: 'summary'; summary: DrainSummary };
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Median of each tenth of `times` in order (one entry per batch when there are fewer than 10). */
+function byTenth(times: number[]): number[] {
+  const parts = Math.min(10, times.length);
+  const out: number[] = [];
+  for (let i = 0; i < parts; i++) {
+    const slice = times.slice(Math.floor((i * times.length) / parts), Math.floor(((i + 1) * times.length) / parts));
+    out.push(round1(percentile(slice, 50)));
+  }
+  return out;
+}
 
 /** Tid literal of the first row slot of a block. */
 export const blockTid = (block: number) => `(${block},0)`;
@@ -578,6 +591,7 @@ export class DrainOperation {
         p95: round1(percentile(this.batchTimes, 95)),
         max: round1(percentile(this.batchTimes, 100)),
       },
+      batchMsByTenth: byTenth(this.batchTimes),
       throttledMs: this.throttledMs,
       niceMs: this.niceMs,
       pausedMs: this.pausedMs,
