@@ -44,6 +44,8 @@ export interface MethodRun {
   batchMs: number[];
   /** Our drain: batch p50/p95/max from its summary. */
   summaryBatchMs?: { p50: number; p95: number; max: number };
+  /** Our drain: median batch ms of each tenth of its batches, from its summary (when it reports them). */
+  batchMsByTenth?: number[];
   batches: number;
   capped: boolean;
   /** Our drain: the process's wall time (start-up, final count and ANALYZE included). */
@@ -150,6 +152,7 @@ export async function runOurDrain(url: string, def: MethodDef, timeoutMs: number
     totalMs: Number(summary.durationMs),
     batchMs: sampled,
     summaryBatchMs: summary.batchMs,
+    batchMsByTenth: Array.isArray(summary.batchMsByTenth) ? summary.batchMsByTenth.map(Number) : undefined,
     batches: Number(summary.batches),
     capped: false,
     processMs,

@@ -42,12 +42,28 @@ export interface BenchReport {
 const loadCell = (l: LoadStats | undefined) =>
   l ? `${fmtMs(l.p50)} / ${fmtMs(l.p99)} / ${fmtMs(l.max)}${l.errors ? ` (${l.errors} failed)` : ''}` : 'n/a';
 
+/**
+ * Our drain's growth: from its summary's per-tenth medians when it reports ten of them, else from the batch
+ * times its progress lines sampled (about one a second), else n/a.
+ */
+export function drainGrowth(run: MethodRun): { ratio?: number; source: string } {
+  const t = run.batchMsByTenth;
+  if (t && t.length === 10 && t[0] > 0) return { ratio: t[9] / t[0], source: 'summary' };
+  const g = growth(run.batchMs);
+  return { ratio: g, source: `${run.batchMs.length} sampled` };
+}
+
+function drainGrowthCell(run: MethodRun): string {
+  const { ratio, source } = drainGrowth(run);
+  if (ratio === undefined) return `n/a (${source}${run.batchMsByTenth ? `, ${run.batches} batches` : ''})`;
+  return source === 'summary' ? fmtRatio(ratio) : `${fmtRatio(ratio)} (${source})`;
+}
+
 function batchCells(r: MethodResult): [string, string] {
   const run = r.run!;
   if (run.summaryBatchMs) {
     const b = run.summaryBatchMs;
-    const g = growth(run.batchMs);
-    return [`${fmtMs(b.p50)} / ${fmtMs(b.p95)} / ${fmtMs(b.max)}`, g === undefined ? `n/a (${run.batchMs.length} sampled)` : `${fmtRatio(g)} (${run.batchMs.length} sampled)`];
+    return [`${fmtMs(b.p50)} / ${fmtMs(b.p95)} / ${fmtMs(b.max)}`, drainGrowthCell(run)];
   }
   if (run.batchMs.length <= 1 && r.def.kind === 'single') return ['-', '-'];
   const v = run.batchMs;
@@ -98,8 +114,8 @@ function goals(rep: BenchReport): string[] {
   for (const id of ['drain-nice0-index-held', 'drain-nice0-noindex-held', 'drain-default-index-held', 'drain-default-noindex-held']) {
     const r = by.get(id);
     if (!r?.run) continue;
-    const g = growth(r.run.batchMs);
-    add(`${r.def.label}: batch time grows < 1.3x first tenth → last`, g === undefined ? `n/a (${r.run.batchMs.length} batch times sampled)` : fmtRatio(g), g === undefined ? undefined : g < 1.3);
+    const { ratio: g, source } = drainGrowth(r.run);
+    add(`${r.def.label}: batch time grows < 1.3x first tenth → last`, g === undefined ? `n/a (${source})` : fmtRatio(g), g === undefined ? undefined : g < 1.3);
   }
   return rows;
 }
@@ -193,7 +209,8 @@ export function renderMarkdown(rep: BenchReport): string {
     p('Each from a fresh clone, with the live load running alongside. Totals are the deleting work alone (our drain: the');
     p("sweep's `durationMs` from its JSON summary; the process's wall time, with start-up, final count and `ANALYZE`, is");
     p('in the notes). Batch times: p50 / p95 / max ms. Growth: median batch time of the last tenth of batches over the');
-    p("first tenth (our drain: over the batch times its progress lines sample, about one a second). WAL: bytes of WAL the");
+    p("first tenth (our drain: the last over the first of the ten per-tenth medians its summary reports as `batchMsByTenth`).");
+    p('WAL: bytes of WAL the');
     p('server wrote during the method (cluster-wide, the live load included). Live: the load\'s p50 / p99 / max ms during');
     p('the method. "Old transaction open": another session holds a REPEATABLE READ snapshot (taken by a SELECT) for the');
     p('whole run, so vacuum cannot remove what is deleted.');
