@@ -1,4 +1,4 @@
-import React, { useEffect, useState } from 'react';
+import React, { useEffect, useMemo, useState } from 'react';
 import { Box, Text, useApp, useInput } from 'ink';
 import type { ConsoleController, ConsolePhase } from '../src/console-controller.js';
 import type { SamplerState } from '../src/sampler.js';
@@ -8,6 +8,12 @@ import { Help } from './Help.js';
 import { KeyHints } from './KeyHints.js';
 import { GLOBAL_KEYS, GROWTH_KEYS, HOME_KEYS } from './keys.js';
 import { Growth, type GrowthState } from './Growth.js';
+import { DrainPanel, LiveFigures } from './DrainPanel.js';
+import { SchedulePanel } from './SchedulePanel.js';
+import { IndexPanel } from './IndexPanel.js';
+import { DRAIN_KEYS, INDEX_KEYS, SCHEDULE_KEYS } from './keys.js';
+import { drainEngineFor, indexEngineFor } from '../src/drain-console.js';
+import { createIndexSql } from '../src/create-index.js';
 import { Starting } from './Starting.js';
 import { useTerminalSize } from './use-terminal-size.js';
 
@@ -45,7 +51,12 @@ export function App({ controller, onExit }: { controller: ConsoleController; onE
   const { columns, rows } = useTerminalSize();
   const now = useNow();
   const [help, setHelp] = useState(false);
-  const [screen, setScreen] = useState<'home' | 'growth'>('home');
+  const [screen, setScreen] = useState<'home' | 'growth' | 'drain' | 'index' | 'schedule'>('home');
+  // The drain and index screens call the engine through these; they never run SQL themselves.
+  const session = phase.kind === 'ready' ? phase.session : undefined;
+  const drainEngine = useMemo(() => (session ? drainEngineFor(session) : undefined), [session]);
+  const indexEngine = useMemo(() => (session ? indexEngineFor(session) : undefined), [session]);
+  const writable = session ? session.inspection.writeBlockers.length === 0 : false;
   const [growth, setGrowth] = useState<GrowthState>({ kind: 'loading' });
 
   const loadGrowth = () => {
@@ -70,8 +81,12 @@ export function App({ controller, onExit }: { controller: ConsoleController; onE
       else if (input === 'r') loadGrowth();
       return;
     }
+    if (screen === 'drain' || screen === 'index' || screen === 'schedule') return; // the panel has the keys; Esc brings it home
     const { sampler } = phase;
-    if (input === 'g') {
+    if (input === 'd' && writable) setScreen('drain');
+    else if (input === 'c' && writable) setScreen('schedule');
+    else if (input === 'i' && writable && phase.session.inspection.createdAtIndex !== 'valid') setScreen('index');
+    else if (input === 'g') {
       setScreen('growth');
       loadGrowth();
     } else if (input === 'r') void sampler.refreshExact();
@@ -91,6 +106,7 @@ export function App({ controller, onExit }: { controller: ConsoleController; onE
       </Box>
     );
   else if (screen === 'growth') body = <Growth state={growth} now={now} />;
+  else if (screen === 'drain' || screen === 'index' || screen === 'schedule') body = null; // drawn below, mounted even under the help overlay
   else if (samplerState)
     body = (
       <Dashboard
@@ -107,8 +123,40 @@ export function App({ controller, onExit }: { controller: ConsoleController; onE
     <Box flexDirection="column" width={columns} height={Math.max(10, rows - 1)}>
       <Box flexDirection="column" flexGrow={1} overflow="hidden">
         {body}
+        {phase.kind === 'ready' && screen === 'drain' && drainEngine ? (
+          <Box flexDirection="column" display={help ? 'none' : 'flex'}>
+            {samplerState ? <LiveFigures sampler={samplerState} /> : null}
+            <DrainPanel engine={drainEngine} onBack={() => setScreen('home')} columns={columns} active={!help} />
+          </Box>
+        ) : null}
+        {phase.kind === 'ready' && screen === 'schedule' ? (
+          <Box flexDirection="column" display={help ? 'none' : 'flex'}>
+            {samplerState ? <LiveFigures sampler={samplerState} /> : null}
+            <SchedulePanel controls={controller.schedule} onBack={() => setScreen('home')} now={now} rows={rows} active={!help} />
+          </Box>
+        ) : null}
+        {phase.kind === 'ready' && screen === 'index' && indexEngine ? (
+          <Box flexDirection="column" display={help ? 'none' : 'flex'}>
+            <IndexPanel engine={indexEngine} sqlText={createIndexSql(phase.session.table).split('\n').at(-1)!} onBack={() => setScreen('home')} active={!help} />
+          </Box>
+        ) : null}
       </Box>
-      <KeyHints hints={[...(phase.kind !== 'ready' ? [] : screen === 'growth' ? GROWTH_KEYS : HOME_KEYS), ...GLOBAL_KEYS]} />
+      <KeyHints
+        hints={[
+          ...(phase.kind !== 'ready'
+            ? []
+            : screen === 'growth'
+              ? GROWTH_KEYS
+              : screen === 'drain'
+                ? DRAIN_KEYS
+                : screen === 'schedule'
+                  ? SCHEDULE_KEYS
+                : screen === 'index'
+                  ? INDEX_KEYS
+                  : HOME_KEYS.filter((k) => (!['d', 'c'].includes(k.key) || writable) && (k.key !== 'i' || (writable && session?.inspection.createdAtIndex !== 'valid')))),
+          ...GLOBAL_KEYS,
+        ]}
+      />
     </Box>
   );
 }

@@ -4,6 +4,8 @@ import { startTraffic } from './demo/traffic.js';
 import { Sampler, DEFAULT_SAMPLER } from './sampler.js';
 import { readGrowth, type Growth } from './growth.js';
 import { openSession, type Session, type SessionStep } from './session.js';
+import { Scheduler, type ScheduleState } from './schedule/scheduler.js';
+import { describeSchedule, parseSchedule } from './schedule/timing.js';
 
 export type ConsolePhase =
   | { kind: 'starting'; step?: SessionStep }
@@ -17,6 +19,9 @@ export class ConsoleController {
   private traffic?: { stop(): Promise<void> };
   private closed = false;
   private started?: Promise<void>;
+  private scheduler: Scheduler | null = null;
+  private scheduleRun: Promise<void> | null = null;
+  private scheduleListeners = new Set<() => void>();
 
   constructor(private readonly config: Config) {}
 
@@ -57,9 +62,45 @@ export class ConsoleController {
     return readGrowth(this.phase.session.pool, this.phase.session.table);
   }
 
+  /** The schedule screen's view of the scheduled cleanup (hourly, default throttle), which runs in the background. */
+  readonly schedule = {
+    description: describeSchedule(parseSchedule(undefined, undefined)),
+    state: (): ScheduleState | null => this.scheduler?.state ?? null,
+    subscribe: (fn: () => void) => {
+      this.scheduleListeners.add(fn);
+      return () => this.scheduleListeners.delete(fn);
+    },
+    start: () => {
+      if (this.phase.kind !== 'ready' || this.phase.session.inspection.writeBlockers.length > 0) return;
+      if (this.scheduler && !this.scheduler.state.stopping) return;
+      const { session } = this.phase;
+      const scheduler = new Scheduler({
+        target: session.target,
+        table: session.table,
+        connectTimeoutMs: this.config.connectTimeoutMs,
+        spec: parseSchedule(undefined, undefined),
+        maxRunDurationMs: 10 * 60_000,
+      });
+      // Keep the history across a stop and start.
+      if (this.scheduler) scheduler.state = { ...scheduler.state, history: this.scheduler.state.history, lastRun: this.scheduler.state.lastRun };
+      this.scheduler = scheduler;
+      scheduler.subscribe(() => {
+        for (const fn of this.scheduleListeners) fn();
+      });
+      this.scheduleRun = scheduler.start().catch((err: unknown) => {
+        scheduler.state = { ...scheduler.state, lastRun: { run: 0, startedAt: new Date(), durationMs: 0, outcome: 'failed', rowsDeleted: 0, detail: describeError(err) } };
+        for (const fn of this.scheduleListeners) fn();
+      });
+    },
+    stop: () => this.scheduler?.stop(),
+    runNow: () => this.scheduler?.runNow(),
+  };
+
   async close(): Promise<void> {
     this.closed = true;
     await this.started; // a demo being seeded is finished, then stopped: never left half made
+    this.scheduler?.stop(); // the current batch finishes and the runner lock is released
+    await this.scheduleRun;
     await this.traffic?.stop();
     if (this.phase.kind === 'ready') {
       this.phase.sampler.stop();
