@@ -1,0 +1,99 @@
+import React from 'react';
+import { expect, test } from 'vitest';
+import { render } from 'ink-testing-library';
+import { ScheduleView, SchedulePanel, type ScheduleControls } from './SchedulePanel.js';
+import type { ScheduleState } from '../src/schedule/scheduler.js';
+
+const now = new Date('2026-11-28T12:00:00Z');
+const base: ScheduleState = {
+  running: false,
+  stopping: false,
+  nextRunAt: new Date('2026-11-28T12:42:10Z'),
+  current: null,
+  lastRun: null,
+  history: [],
+  connected: true,
+  lockHeld: false,
+};
+
+test('off, before the first start', () => {
+  const frame = render(<ScheduleView state={null} description="every 1h" now={now} />).lastFrame()!;
+  expect(frame).toContain('Schedule: off');
+  expect(frame).toContain('no runs yet');
+});
+
+test('countdown, last run and history', () => {
+  const state: ScheduleState = {
+    ...base,
+    lastRun: {
+      run: 2,
+      startedAt: new Date('2026-11-28T11:42:00Z'),
+      durationMs: 2100,
+      outcome: 'done',
+      rowsDeleted: 1234,
+      summary: { rowsPerSecond: 588, batchMs: { p50: 20, p95: 41.5, max: 60 } } as never,
+    },
+    history: [
+      { run: 2, startedAt: new Date('2026-11-28T11:42:00Z'), durationMs: 2100, outcome: 'done', rowsDeleted: 1234 },
+      { run: 1, startedAt: new Date('2026-11-28T10:42:00Z'), durationMs: 0, outcome: 'skipped', rowsDeleted: 0, detail: 'runner lock held by pid 77 (hatchet-sessions schedule lock)' },
+    ],
+  };
+  const lines = render(<ScheduleView state={state} description="every 1h" now={now} />).lastFrame()!.split('\n');
+  expect(lines).toContain('Schedule: on · next run in 42m 10s (12:42:10 UTC)');
+  expect(lines.find((l) => l.startsWith('#2 at 11:42:00 UTC'))).toBe('#2 at 11:42:00 UTC · done · deleted 1,234 in 2s · 588 rows/s · batch p50/p95/max 20/41.5/60 ms');
+  expect(lines.find((l) => l.includes('#2   '))?.replace(/\s+/g, ' ').trim()).toBe('11:42:00 #2 done 1,234 rows 2s');
+  expect(lines.find((l) => l.includes('#1   '))).toContain('skipped');
+  expect(lines.find((l) => l.includes('#1   '))).toContain('runner lock held by pid 77');
+});
+
+test('a run in progress shows its progress bar and throttle state', () => {
+  const state: ScheduleState = {
+    ...base,
+    running: true,
+    lockHeld: true,
+    current: {
+      run: 3,
+      progress: {
+        blocksSwept: 500,
+        blocksTotal: 1000,
+        rowsDeleted: 40_000,
+        rowsPerSecond: 20_000,
+        etaMs: 2000,
+        throttle: { reason: 'replica-lag', detail: 'replica lag 12s > 10s', replicaLagS: 12, activeBackends: null },
+      } as never,
+    },
+  };
+  const frame = render(<ScheduleView state={state} description="every 1h" now={now} />).lastFrame()!;
+  expect(frame).toContain('Run #3 (runner lock held)');
+  expect(frame).toContain('50%');
+  expect(frame).toContain('blocks 500 / 1,000');
+  expect(frame).toContain('deleted 40,000 · 20,000 rows/s · ETA 2s · waiting: replica lag 12s > 10s');
+});
+
+test('keys: s starts, n runs now, s stops, Esc goes back', async () => {
+  const calls: string[] = [];
+  let state: ScheduleState | null = null;
+  const controls: ScheduleControls = {
+    description: 'every 1h',
+    state: () => state,
+    subscribe: () => () => {},
+    start: () => {
+      calls.push('start');
+      state = base;
+    },
+    stop: () => calls.push('stop'),
+    runNow: () => calls.push('runNow'),
+  };
+  let back = false;
+  const app = render(<SchedulePanel controls={controls} onBack={() => (back = true)} now={now} rows={40} />);
+  const press = async (s: string) => {
+    app.stdin.write(s);
+    await new Promise((r) => setTimeout(r, 20));
+  };
+  await press('s');
+  await press('n');
+  await press('s');
+  await press('\u001B');
+  expect(calls).toEqual(['start', 'runNow', 'stop']);
+  expect(back).toBe(true);
+});
