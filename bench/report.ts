@@ -1,6 +1,7 @@
 import type { DashboardCost, SamplerMemory } from './dashboard.js';
 import type { LoadStats } from './load.js';
 import type { MethodDef, MethodRun } from './methods.js';
+import type { RebuildResult } from './rebuild.js';
 import { fmtBytes, fmtInt, fmtMs, fmtRatio, fmtS, growth, percentile } from './stats.js';
 
 export interface MethodResult {
@@ -35,6 +36,7 @@ export interface BenchReport {
   drainNote?: string;
   methods?: MethodResult[];
   rebuildAvailable: boolean;
+  rebuild?: RebuildResult[];
   sections: string[];
   runSeconds: number;
 }
@@ -249,12 +251,38 @@ export function renderMarkdown(rep: BenchReport): string {
   p();
   p('## Rebuild (issue 6)');
   p();
-  if (rep.rebuildAvailable && rep.sections.includes('rebuild')) {
-    p('**Not measured yet.** `hatchet-sessions rebuild` exists, but the harness does not drive it yet.');
+  if (!rep.rebuild) {
+    p('Not run (`--only` left it out).');
   } else {
-    p('**Not measured yet.** `node dist/cli.js rebuild` did not exist when this run started; the comparison with a');
-    p('one-transaction rebuild (total time, lock hold, live p99 / max, bytes before and after, backup drop in slices vs');
-    p('one `DROP`) will be added once it does.');
+    if (!rep.rebuildAvailable) {
+      p('> **Our rebuild: not measured yet.** `node dist/cli.js rebuild` did not exist when this run started; only the');
+      p('> one-transaction reference below was measured.');
+      p();
+    }
+    p('The table as seeded ("before a drain") and after every deletable row was deleted by one `DELETE` and `ANALYZE`');
+    p('("after a drain"; dead space still in the files), each on a fresh clone, with the live load alongside. The');
+    p('reference takes `ACCESS EXCLUSIVE`, copies the kept rows, swaps names and rebuilds the indexes and the FK in ONE');
+    p('transaction (`sql/bench_rebuild_one_tx*.sql`): its lock is held for the whole of it. Bytes: `pg_total_relation_size`');
+    p('of `"UserSession"` before and after.');
+    p();
+    p('| state | method | rows kept | total s | lock held ms | live ms p50 / p99 / max | bytes before → after |');
+    p('|---|---|---|---|---|---|---|');
+    for (const r of rep.rebuild) {
+      if (r.skipped || r.error) {
+        p(`| ${r.state} | ${r.method} | ${r.skipped ? `not measured yet: ${r.skipped}` : `failed: ${r.error}`} | | | | |`);
+        continue;
+      }
+      p(`| ${r.state} | ${r.method} | ${fmtInt(r.rowsKept)} | ${fmtS(r.totalMs)} | ${fmtMs(r.lockHoldMs)} | ${loadCell(r.load)} | ${fmtBytes(r.bytesBefore)} → ${fmtBytes(r.bytesAfter)} |`);
+    }
+    p();
+    p('Dropping the old table (the reference: one `DROP TABLE`) or our backup (`rebuild --drop-backup`):');
+    p();
+    p('| state | method | drop s | live ms p50 / p99 / max |');
+    p('|---|---|---|---|');
+    for (const r of rep.rebuild) {
+      if (r.skipped || r.error || r.dropMs === undefined) continue;
+      p(`| ${r.state} | ${r.method} | ${fmtS(r.dropMs)} | ${loadCell(r.dropLoad)} |`);
+    }
   }
   p();
   p('## How to run');

@@ -14,6 +14,7 @@ import { BenchCluster, TABLE, TEMPLATE_DB, chooseBinDir } from './cluster.js';
 import { measureDashboard, measureSamplerMemory, type DashboardCost } from './dashboard.js';
 import { LiveLoad } from './load.js';
 import { METHODS, cliHas, runOurDrain, runSqlMethod, type MethodDef } from './methods.js';
+import { oneTransactionRebuild, ourRebuild, type RebuildResult, type RebuildState } from './rebuild.js';
 import { parseBenchArgs, BENCH_USAGE, type BenchOptions } from './options.js';
 import { renderMarkdown, type BenchReport, type MethodResult } from './report.js';
 import { fmtBytes, fmtInt, fmtMs, fmtS } from './stats.js';
@@ -212,6 +213,25 @@ async function main(): Promise<number> {
       }
     }
 
+    let rebuild: RebuildResult[] | undefined;
+    if (opts.sections.has('rebuild')) {
+      rebuild = [];
+      for (const state of ['before a drain', 'after a drain'] as RebuildState[]) {
+        log(`rebuild, ${state}: one-transaction reference`);
+        const ref = await oneTransactionRebuild(cluster, state, opts.loadRate, opts.loadConnections);
+        log(ref.error ? `  FAILED: ${ref.error}` : `  lock held ${fmtMs(ref.lockHoldMs)} ms, live p99/max ${fmtMs(ref.load?.p99)}/${fmtMs(ref.load?.max)} ms; DROP ${fmtMs(ref.dropMs)} ms`);
+        rebuild.push(ref);
+        if (!rebuildAvailable) {
+          rebuild.push({ state, method: 'ours', skipped: '`node dist/cli.js rebuild` does not exist yet' });
+          continue;
+        }
+        log(`rebuild, ${state}: ours`);
+        const ours = await ourRebuild(cluster, state, opts.loadRate, opts.loadConnections);
+        log(ours.error ? `  FAILED: ${ours.error}` : `  lock held ${fmtMs(ours.lockHoldMs)} ms, live p99/max ${fmtMs(ours.load?.p99)}/${fmtMs(ours.load?.max)} ms; backup drop ${fmtMs(ours.dropMs)} ms`);
+        rebuild.push(ours);
+      }
+    }
+
     const report: BenchReport = {
       date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
       machine: machine(),
@@ -232,6 +252,7 @@ async function main(): Promise<number> {
       drainNote: drainAvailable ? undefined : '`node dist/cli.js drain --help` failed when this run started (the drain command is not built yet).',
       methods,
       rebuildAvailable,
+      rebuild,
       sections: [...opts.sections],
       runSeconds: (performance.now() - t0) / 1000,
     };
