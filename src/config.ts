@@ -189,6 +189,23 @@ export function resolveTarget(flagUrl: string | undefined, env: Env, forceDemo: 
   return 'demo';
 }
 
+/** Refuse Hatchet's PgBouncer URL: maintenance needs session state (locks, settings) on the direct primary. */
+function refusePooler(target: ConnectionTarget | 'demo', env: Env): void {
+  if (target === 'demo' || !env.DATABASE_PGBOUNCER_URL) return;
+  let pooler: URL;
+  try {
+    pooler = new URL(env.DATABASE_PGBOUNCER_URL);
+  } catch {
+    return;
+  }
+  const port = Number(pooler.port || 5432);
+  if (pooler.hostname === target.endpoint.host && port === target.endpoint.port) {
+    throw usageError(
+      `${target.source} points at the same host and port as DATABASE_PGBOUNCER_URL (a transaction-mode pooler). Use the direct primary: DATABASE_URL or DATABASE_POSTGRES_HOST/_PORT.`,
+    );
+  }
+}
+
 export function parseConfig(argv: string[], env: Env = process.env): Config {
   let parsed;
   try {
@@ -205,9 +222,11 @@ export function parseConfig(argv: string[], env: Env = process.env): Config {
   const schema = values.schema ?? 'public';
   if (schema.length === 0 || schema.length > 63) throw usageError('--schema must be 1 to 63 characters long.');
   const demoRequested = Boolean(values.demo || values['demo-reset'] || values['demo-without-index'] || values['demo-rows']);
+  const target = resolveTarget(values['database-url'], env, demoRequested);
+  refusePooler(target, env);
   return {
     command: name as Command,
-    target: resolveTarget(values['database-url'], env, demoRequested),
+    target,
     schema,
     connectTimeoutMs: values['connect-timeout'] ? parseDuration(values['connect-timeout'], 'connect-timeout') : 10_000,
     readOnly: Boolean(values['read-only']),

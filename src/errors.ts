@@ -92,6 +92,11 @@ export function connectionError(err: unknown, at: Endpoint): ToolError {
     case /self[- ]signed|certificate|unable to verify/i.test(msg):
       text = `TLS certificate check failed for ${where}: ${msg}. Use sslmode=require to skip verification, or give the CA.`;
       break;
+    case /unsupported startup parameter/i.test(msg):
+      return new ToolError(
+        redact(`${where} looks like PgBouncer (${msg}). Maintenance needs the direct primary: use DATABASE_URL or DATABASE_POSTGRES_HOST, not DATABASE_PGBOUNCER_URL.`),
+        EXIT.usage,
+      );
     case e.code === '57P03':
       text = `the server at ${where} is starting up or shutting down. Try again in a moment.`;
       break;

@@ -142,3 +142,17 @@ describe('password redaction', () => {
     }
   });
 });
+
+describe('poolers', () => {
+  test("Hatchet's PgBouncer URL as the connection is refused with the direct URL to use", () => {
+    const env = { DATABASE_URL: 'postgres://hatchet:pw@pgbouncer:6432/hatchet', DATABASE_PGBOUNCER_URL: 'postgres://hatchet:pw@pgbouncer:6432/hatchet' };
+    expect(() => parseConfig(['status'], env)).toThrow(/DATABASE_PGBOUNCER_URL \(a transaction-mode pooler\)\. Use the direct primary/);
+    expect(parseConfig(['status'], { ...env, DATABASE_URL: 'postgres://hatchet:pw@postgres:5432/hatchet' }).command).toBe('status');
+  });
+
+  test('a pooler that refuses our startup settings is named as such (exit 2)', () => {
+    const e = connectionError({ code: '08P01', message: 'unsupported startup parameter: options' }, { host: 'pgb', port: 6432, database: 'd', user: 'u' });
+    expect(e.exitCode).toBe(EXIT.usage);
+    expect(e.message).toMatch(/looks like PgBouncer.*not DATABASE_PGBOUNCER_URL/);
+  });
+});

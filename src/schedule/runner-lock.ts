@@ -25,12 +25,19 @@ export function tableLockKey(table: TableRef): number {
   return hash | 0;
 }
 
+const POOLER = new ToolError(
+  'the runner lock did not stay with this connection: this looks like a transaction-mode pooler (PgBouncer). ' +
+    'Use the direct primary URL (DATABASE_URL or DATABASE_POSTGRES_HOST, not DATABASE_PGBOUNCER_URL).',
+  EXIT.usage,
+);
+
 /**
  * Try to take the runner lock on `client` (a dedicated, direct connection: the lock lives as long as it).
- * Returns null when taken, or who holds it. Refuses when the lock does not stick to our backend, which is
- * what a transaction-mode pooler (PgBouncer) does to session state.
+ * Returns null when taken, or who holds it. `probe` opens a second connection: if it lands on the backend
+ * that holds our lock, or the lock is not on our backend, a transaction-mode pooler (PgBouncer) is sharing
+ * server connections between clients, and a session lock means nothing: refuse.
  */
-export async function tryRunnerLock(client: pg.ClientBase, key: number): Promise<LockHolder | null> {
+export async function tryRunnerLock(client: pg.ClientBase, key: number, probe?: () => Promise<pg.ClientBase & { end(): Promise<void> }>): Promise<LockHolder | null> {
   const { acquired, pid } = (await client.query(rawSql('runner_lock_try'), [TOOL_LOCK_KEY, key])).rows[0];
   if (!acquired) {
     const holder = await lockHolder(client, key);
@@ -38,12 +45,18 @@ export async function tryRunnerLock(client: pg.ClientBase, key: number): Promise
     return holder ?? { pid: 0, applicationName: 'unknown', clientAddr: null, since: new Date() };
   }
   const holder = await lockHolder(client, key);
-  if (!holder || holder.pid !== pid) {
-    throw new ToolError(
-      'the runner lock did not stay with this connection: this looks like a transaction-mode pooler (PgBouncer). ' +
-        'Use the direct primary URL (DATABASE_URL or DATABASE_POSTGRES_HOST, not DATABASE_PGBOUNCER_URL).',
-      EXIT.usage,
-    );
+  let shared = false;
+  if (probe) {
+    const other = await probe();
+    try {
+      shared = (await other.query(rawSql('backend_pid'))).rows[0].pid === pid;
+    } finally {
+      await other.end().catch(() => {});
+    }
+  }
+  if (!holder || holder.pid !== pid || shared) {
+    await releaseRunnerLock(client, key).catch(() => {});
+    throw POOLER;
   }
   return null;
 }

@@ -197,7 +197,9 @@ export class Scheduler {
     if (!lockClient) return;
     const key = tableLockKey(this.opts.table);
     try {
-      const holder = await tryRunnerLock(lockClient, key);
+      const holder = await tryRunnerLock(lockClient, key, () =>
+        connectClient(this.opts.target, { connectTimeoutMs: this.opts.connectTimeoutMs, readOnly: false, applicationName: 'hatchet-sessions schedule probe' }),
+      );
       if (holder) {
         await lockClient.end().catch(() => {});
         this.opts.metrics?.run('skipped');
