@@ -172,7 +172,15 @@ export interface DrainPlan {
   estimatedTotal: number;
   sampledPercent: number;
   sql: string;
+  /** The statements without their comments, each with a line saying when it runs. */
+  statements: Array<{ when: string; sql: string }>;
 }
+
+const stripComments = (text: string) =>
+  text
+    .split('\n')
+    .filter((l) => !l.trimStart().startsWith('--'))
+    .join('\n');
 
 /** The statements a drain runs, as printed before it runs. */
 export function drainSql(table: TableRef): string {
@@ -201,6 +209,10 @@ export async function planDrain(db: pg.Pool | pg.ClientBase, table: TableRef): P
     estimatedTotal: Number(est.total),
     sampledPercent: percent,
     sql: drainSql(table),
+    statements: [
+      { when: 'each batch (blocks $1 to $2), in its own transaction:', sql: stripComments(sql('drain_batch', table)) },
+      { when: 'a range where someone else holds a row lock (rows skipped), and near --max-rows:', sql: stripComments(sql('drain_batch_skip_locked', table)) },
+    ],
   };
 }
 
