@@ -35,10 +35,10 @@ const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v
 
 /**
  * Blocks for the next batch: scale the last size by target / measured time, with the step limited to
- * halving or doubling (one slow batch must not collapse the size, one fast empty range must not explode it).
+ * halving or growing by half (one slow batch must not collapse the size, one fast empty range must not explode it).
  */
 export function nextBlocks(current: number, batchMs: number, settings: Pick<ThrottleSettings, 'targetBatchMs' | 'minBlocks' | 'maxBlocks'>): number {
-  const ratio = clamp(settings.targetBatchMs / Math.max(batchMs, 0.1), 0.5, 2);
+  const ratio = clamp(settings.targetBatchMs / Math.max(batchMs, 0.1), 0.5, 1.5);
   return Math.round(clamp(current * ratio, settings.minBlocks, settings.maxBlocks));
 }
 

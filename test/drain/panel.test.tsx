@@ -70,7 +70,7 @@ describe('DrainView from fixed state', () => {
   test('finished: the statistics and why it stopped', () => {
     const summary: DrainSummary = {
       stopReason: 'stopped', rowsDeleted: 144_906, durationMs: 2500, batches: 20, rowsPerSecond: 57_962,
-      batchMs: { p50: 48, p95: 55.1, max: 60 }, throttledMs: 0, niceMs: 1200, pausedMs: 0, blocksSwept: 1404, blocksTotal: 2808,
+      batchMs: { p50: 48, p95: 55.1, max: 60 }, batchMsByTenth: [48], throttledMs: 0, niceMs: 1200, pausedMs: 0, blocksSwept: 1404, blocksTotal: 2808,
       remainingDeletable: 144_906, reusableBytes: 11_000_000, heapBytes: 23_003_136, liveRowsAfter: 155_094, lockedRanges: 0,
       retries: 0, reconnects: 0, analyzed: true, vacuumed: false, advice: null,
     };

@@ -113,6 +113,27 @@ describe('the drain never deletes what the rule keeps', () => {
   });
 });
 
+describe('throttle on load', () => {
+  test('waits while more backends are active than --max-active allows, names the reason, then finishes', async () => {
+    await reseed(5_000);
+    // Two other sessions busy in pg_sleep: 2 active backends > 1.
+    const busy = [new pg.Client({ connectionString: db.url }), new pg.Client({ connectionString: db.url })];
+    await Promise.all(busy.map((c) => c.connect()));
+    const sleeping = busy.map((c) => c.query('SELECT pg_sleep(1.5)'));
+    await new Promise((r) => setTimeout(r, 200));
+    const op = drain({ throttle: { maxActive: 1, nice: 0 }, loadCheckMs: 100 });
+    const reasons = new Set<string | null>();
+    op.subscribe((e) => e.type === 'throttle' && reasons.add(e.throttle.reason));
+    const summary = await op.start();
+    await Promise.all(sleeping);
+    await Promise.all(busy.map((c) => c.end()));
+    expect(reasons.has('active-backends')).toBe(true);
+    expect(summary.stopReason).toBe('done');
+    expect(summary.throttledMs).toBeGreaterThan(500);
+    expect(summary.remainingDeletable).toBe(0);
+  });
+});
+
 describe('connection loss', () => {
   test("reconnects after pg_terminate_backend of the drain's connection and finishes", async () => {
     await reseed(20_000);

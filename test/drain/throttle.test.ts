@@ -20,13 +20,14 @@ describe('blocks per batch', () => {
     expect(nextBlocks(100, 40, bounds)).toBe(125);
   });
 
-  test('steps are limited to halving and doubling', () => {
+  test('steps are limited to halving and growing by half (a fast empty range must not overshoot the target)', () => {
     expect(nextBlocks(100, 10_000, bounds)).toBe(50);
-    expect(nextBlocks(100, 0, bounds)).toBe(200);
+    expect(nextBlocks(100, 0, bounds)).toBe(150);
   });
 
   test('stays within bounds', () => {
-    expect(nextBlocks(800, 1, bounds)).toBe(1000);
+    expect(nextBlocks(700, 1, bounds)).toBe(1000);
+    expect(nextBlocks(900, 1, bounds)).toBe(1000);
     expect(nextBlocks(1, 500, bounds)).toBe(1);
   });
 
