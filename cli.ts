@@ -9,7 +9,12 @@ import { runCreateIndex } from './src/commands/create-index.js';
 import { runSchedule } from './src/commands/schedule.js';
 
 async function main(argv: string[]): Promise<number> {
+  process.title = 'hatchet-sessions';
   const config = parseConfig(argv);
+  if (config.target !== 'demo' && config.target.source === '--database-url' && config.target.password) {
+    // Other users can read a process's arguments (ps); the environment is private to its owner.
+    process.stderr.write('hatchet-sessions: warning: a password on the command line is visible to other users in ps; set DATABASE_URL instead.\n');
+  }
   if (config.help || config.command === 'help') {
     process.stdout.write(USAGE);
     return EXIT.ok;

@@ -35,7 +35,10 @@ export function formatDuration(ms: number): string {
 }
 
 export function formatAgo(when: Date | null, now: Date): string {
-  return when ? `${formatDuration(now.getTime() - when.getTime())} ago` : 'never';
+  if (!when) return 'never';
+  const ms = now.getTime() - when.getTime();
+  // The server's clock may run a little ahead of ours: under a second is "just now" either way.
+  return ms < 1000 ? 'just now' : `${formatDuration(ms)} ago`;
 }
 
 const BARS = '▁▂▃▄▅▆▇█';

@@ -13,12 +13,18 @@ beforeAll(async () => {
 });
 afterAll(() => db.drop());
 
-/** Wait until the last frame satisfies `match` (no fixed sleeps). */
+/**
+ * Wait until the last frame satisfies `match`, then for React's passive effects (Ink registers the new key
+ * handler in one) so that the next key reaches the screen that was drawn.
+ */
 async function waitForFrame(lastFrame: () => string | undefined, match: RegExp, timeoutMs = 15_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const frame = lastFrame() ?? '';
-    if (match.test(frame)) return frame;
+    if (match.test(frame)) {
+      await new Promise((r) => setTimeout(r, 30));
+      return frame;
+    }
     if (Date.now() > deadline) throw new Error(`frame never matched ${match}:\n${frame}`);
     await new Promise((r) => setTimeout(r, 25));
   }
@@ -33,7 +39,7 @@ test('the console connects, shows the figures, and reacts to g, Esc, ?, q', asyn
     const home = await waitForFrame(app.lastFrame, /Sessions exact as of/);
     expect(home).toMatch(/total\s+5,000\s+100%/);
     expect(home).toContain('createdAt index present');
-    expect(home).toMatch(/ r  exact counts .* g  growth .* \?  help .* q  quit/s);
+    expect(home).toMatch(/ r  exact counts.* g  growth.* \?  help\s+q  quit/s);
 
     app.stdin.write('g');
     const growth = await waitForFrame(app.lastFrame, /Rate now/);

@@ -140,6 +140,8 @@ describe('faults on a server of its own', () => {
     try {
       await waitFor(() => scheduler.state.history.some((r) => r.outcome === 'done'));
       expect((await get('/healthz')).status).toBe(200);
+      // The exact counts for the metrics are read just after the run.
+      await waitFor(async () => (await get('/metrics')).text.includes('hatchet_sessions_sessions{'));
       const m = await get('/metrics');
       for (const series of [
         'hatchet_sessions_sessions{kind="anonymous"}',
