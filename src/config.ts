@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parse as parseConnectionString } from 'pg-connection-string';
 import type { ConnectionOptions } from 'node:tls';
@@ -97,8 +98,20 @@ export function parseInteger(text: string, flag: string, min: number, max: numbe
   return n;
 }
 
-export function sslFromMode(mode: string | undefined): { sslMode?: SslMode; ssl?: boolean | ConnectionOptions } {
+/**
+ * TLS options as libpq's sslmode means them. `rootCert` is a CA file (libpq's sslrootcert / PGSSLROOTCERT):
+ * without it, verify-ca and verify-full check against the system's CAs.
+ */
+export function sslFromMode(mode: string | undefined, rootCert?: string): { sslMode?: SslMode; ssl?: boolean | ConnectionOptions } {
   if (mode === undefined || mode === '') return {};
+  let ca: string | undefined;
+  if (rootCert && (mode === 'verify-ca' || mode === 'verify-full')) {
+    try {
+      ca = readFileSync(rootCert, 'utf8');
+    } catch {
+      throw usageError(`cannot read the CA file "${rootCert}" (sslrootcert). Check the path.`);
+    }
+  }
   switch (mode) {
     case 'disable':
     case 'allow':
@@ -108,15 +121,15 @@ export function sslFromMode(mode: string | undefined): { sslMode?: SslMode; ssl?
     case 'require':
       return { sslMode: mode, ssl: { rejectUnauthorized: false } };
     case 'verify-ca':
-      return { sslMode: mode, ssl: { rejectUnauthorized: true, checkServerIdentity: () => undefined } };
+      return { sslMode: mode, ssl: { rejectUnauthorized: true, checkServerIdentity: () => undefined, ...(ca ? { ca } : {}) } };
     case 'verify-full':
-      return { sslMode: mode, ssl: { rejectUnauthorized: true } };
+      return { sslMode: mode, ssl: { rejectUnauthorized: true, ...(ca ? { ca } : {}) } };
     default:
       throw usageError(`unknown SSL mode "${mode}". Use disable, require, verify-ca or verify-full.`);
   }
 }
 
-function fromUrl(url: string, source: string): ConnectionTarget {
+function fromUrl(url: string, source: string, env: Env): ConnectionTarget {
   let parsed: ReturnType<typeof parseConnectionString>;
   try {
     if (!/^postgres(ql)?:\/\//i.test(url)) throw new Error('bad scheme');
@@ -126,7 +139,8 @@ function fromUrl(url: string, source: string): ConnectionTarget {
     throw usageError(`${source} is not a valid PostgreSQL URL. Expected postgres://user:password@host:5432/database.`);
   }
   registerSecret(parsed.password ?? undefined);
-  const sslParam = new URL(url).searchParams.get('sslmode') ?? undefined;
+  const params = new URL(url).searchParams;
+  const sslParam = params.get('sslmode') ?? undefined;
   return {
     kind: 'url',
     source,
@@ -137,7 +151,7 @@ function fromUrl(url: string, source: string): ConnectionTarget {
       user: parsed.user || process.env.USER || 'postgres',
     },
     password: parsed.password ?? undefined,
-    ...sslFromMode(sslParam),
+    ...sslFromMode(sslParam, params.get('sslrootcert') ?? env.PGSSLROOTCERT),
   };
 }
 
@@ -150,8 +164,8 @@ type Env = Record<string, string | undefined>;
  */
 export function resolveTarget(flagUrl: string | undefined, env: Env, forceDemo: boolean): ConnectionTarget | 'demo' {
   if (forceDemo) return 'demo';
-  if (flagUrl !== undefined) return fromUrl(flagUrl, '--database-url');
-  if (env.DATABASE_URL) return fromUrl(env.DATABASE_URL, 'DATABASE_URL');
+  if (flagUrl !== undefined) return fromUrl(flagUrl, '--database-url', env);
+  if (env.DATABASE_URL) return fromUrl(env.DATABASE_URL, 'DATABASE_URL', env);
   const hatchetKeys = ['HOST', 'PORT', 'USERNAME', 'PASSWORD', 'DB_NAME', 'SSL_MODE'];
   if (hatchetKeys.some((k) => env[`DATABASE_POSTGRES_${k}`])) {
     const port = env.DATABASE_POSTGRES_PORT ?? '5431';
@@ -169,7 +183,7 @@ export function resolveTarget(flagUrl: string | undefined, env: Env, forceDemo: 
         user: env.DATABASE_POSTGRES_USERNAME ?? 'hatchet',
       },
       password,
-      ...sslFromMode(env.DATABASE_POSTGRES_SSL_MODE ?? 'disable'),
+      ...sslFromMode(env.DATABASE_POSTGRES_SSL_MODE ?? 'disable', env.PGSSLROOTCERT),
     };
   }
   const pgKeys = ['PGHOST', 'PGPORT', 'PGUSER', 'PGDATABASE', 'PGPASSWORD'];
@@ -183,7 +197,7 @@ export function resolveTarget(flagUrl: string | undefined, env: Env, forceDemo: 
       source: 'PG* variables',
       endpoint: { host: env.PGHOST ?? 'localhost', port: Number(port), database: env.PGDATABASE ?? user, user },
       password: env.PGPASSWORD,
-      ...sslFromMode(env.PGSSLMODE),
+      ...sslFromMode(env.PGSSLMODE, env.PGSSLROOTCERT),
     };
   }
   return 'demo';

@@ -122,13 +122,21 @@ function stopLeftover(binDir: string, dataDir: string): void {
   });
 }
 
-async function waitReady(port: number, superuser: string, password: string, child: ChildProcess, logFile: string): Promise<void> {
+async function waitReady(port: number, superuser: string, password: string, child: ChildProcess, logFile: string, tls: boolean): Promise<void> {
   const deadline = Date.now() + 60_000;
   let exited = false;
   child.once('exit', () => (exited = true));
   for (;;) {
     if (exited) throw new Error(`PostgreSQL failed to start: ${lastLines(logFile)}`);
-    const client = new pg.Client({ host: '127.0.0.1', port, user: superuser, password, database: 'postgres', connectionTimeoutMillis: 2000 });
+    const client = new pg.Client({
+      host: '127.0.0.1',
+      port,
+      user: superuser,
+      password,
+      database: 'postgres',
+      connectionTimeoutMillis: 2000,
+      ssl: tls ? { rejectUnauthorized: false } : false,
+    });
     client.on('error', () => {});
     try {
       await client.connect();
@@ -168,7 +176,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const port = opts.port ?? (await freePort());
   const logFile = path.join(opts.dataDir, '..', 'postgres.log');
   const logFd = fs.openSync(logFile, 'a', 0o600);
-  const settings = { listen_addresses: '127.0.0.1', unix_socket_directories: '', ...opts.settings };
+  const settings: Record<string, string> = { listen_addresses: '127.0.0.1', unix_socket_directories: '', ...opts.settings };
   const args = ['-D', opts.dataDir, '-p', String(port), ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
   const child = spawn(path.join(bin, 'postgres'), args, { ...ids, stdio: ['ignore', logFd, logFd], env: { ...process.env, LC_ALL: 'C' } });
   fs.closeSync(logFd);
@@ -176,7 +184,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const onExit = () => child.kill('SIGINT');
   process.on('exit', onExit);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await waitReady(port, opts.superuser, opts.password, child, logFile);
+  await waitReady(port, opts.superuser, opts.password, child, logFile, settings.ssl === 'on');
   return {
     port,
     dataDir: opts.dataDir,
