@@ -2,6 +2,7 @@
 import { parseConfig } from './src/config.js';
 import { EXIT, ToolError, describeError } from './src/errors.js';
 import { USAGE } from './src/help.js';
+import { onStopSignal, SIGNAL_EXIT } from './src/signals.js';
 import { runStatus } from './src/commands/status.js';
 import { runGrowth } from './src/commands/growth.js';
 import { runDrain } from './src/commands/drain.js';
@@ -25,9 +26,15 @@ async function main(argv: string[]): Promise<number> {
   }
   switch (config.command) {
     case 'status':
-      return runStatus(config);
-    case 'growth':
-      return runGrowth(config);
+    case 'growth': {
+      // One-shot reads: stop at once, but through process.exit so a demo server we started is stopped too.
+      const off = onStopSignal((signal) => process.exit(SIGNAL_EXIT[signal]));
+      try {
+        return await (config.command === 'status' ? runStatus(config) : runGrowth(config));
+      } finally {
+        off();
+      }
+    }
     case 'drain':
       return runDrain(config);
     case 'create-index':

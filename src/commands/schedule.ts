@@ -7,6 +7,7 @@ import { Scheduler, type ScheduleEvent, type ScheduleOptions } from '../schedule
 import { parseSchedule } from '../schedule/timing.js';
 import { openSession, type Session } from '../session.js';
 import { backoffMs } from '../throttle.js';
+import { onStopSignal } from '../signals.js';
 import { drainFlags, progressLine } from './drain.js';
 
 export interface ScheduleFlags {
@@ -102,8 +103,7 @@ export async function runSchedule(config: Config): Promise<number> {
     if (scheduler) scheduler.stop();
     else process.exit(EXIT.ok); // still connecting: nothing to finish
   };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
+  const offSignals = onStopSignal(onSignal);
   const metrics = new Metrics();
   const server = flags.metricsPort !== null ? await serveMetrics(metrics, flags.metricsPort, flags.metricsHost) : undefined;
   if (server) {
@@ -136,8 +136,7 @@ export async function runSchedule(config: Config): Promise<number> {
     await scheduler.start();
     return EXIT.ok;
   } finally {
-    process.off('SIGTERM', onSignal);
-    process.off('SIGINT', onSignal);
+    offSignals();
     server?.close();
     await session?.close();
   }
