@@ -97,6 +97,8 @@ export interface DrainSummary {
   batchMs: { p50: number; p95: number; max: number };
   /** Median batch ms of each tenth of the batches in run order (fewer entries under 10 batches): shows slow-down. */
   batchMsByTenth: number[];
+  /** Cost of the sweep per tenth of the batches: batch ms per 1000 blocks swept (batch sizes adapt, so this shows slow-down). */
+  msPer1000BlocksByTenth: number[];
   /** Time waiting on replica lag, active backends or error backoff. */
   throttledMs: number;
   /** Time in the pauses after batches (--nice). */
@@ -130,6 +132,20 @@ export type DrainEvent =
   | { type: 'summary'; summary: DrainSummary };
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** For each tenth of the batches in order: their total ms per 1000 blocks swept. */
+function perBlockByTenth(times: number[], blocks: number[]): number[] {
+  const parts = Math.min(10, times.length);
+  const out: number[] = [];
+  for (let i = 0; i < parts; i++) {
+    const from = Math.floor((i * times.length) / parts);
+    const to = Math.floor(((i + 1) * times.length) / parts);
+    const ms = times.slice(from, to).reduce((a, b) => a + b, 0);
+    const n = blocks.slice(from, to).reduce((a, b) => a + b, 0);
+    out.push(n > 0 ? round1((ms * 1000) / n) : 0);
+  }
+  return out;
+}
 
 /** Median of each tenth of `times` in order (one entry per batch when there are fewer than 10). */
 function byTenth(times: number[]): number[] {
@@ -246,6 +262,8 @@ export class DrainOperation {
   private wake: (() => void) | null = null;
   private lastProgressAt = 0;
   private batchTimes: number[] = [];
+  /** Blocks each batch covered (same order as batchTimes). */
+  private batchBlockCounts: number[] = [];
   private throttledMs = 0;
   private niceMs = 0;
   private pausedMs = 0;
@@ -491,6 +509,7 @@ export class DrainOperation {
         const rows = await this.batch(c, next, to, rowLimit);
         const ms = performance.now() - t;
         this.batchTimes.push(ms);
+        this.batchBlockCounts.push(to - next);
         failures = 0;
         // With a row limit the range may be cut short: it is swept again only if the limit allows more.
         if (rowLimit === null || rows < rowLimit) next = to;
@@ -604,6 +623,7 @@ export class DrainOperation {
         max: round1(percentile(this.batchTimes, 100)),
       },
       batchMsByTenth: byTenth(this.batchTimes),
+      msPer1000BlocksByTenth: perBlockByTenth(this.batchTimes, this.batchBlockCounts),
       throttledMs: this.throttledMs,
       niceMs: this.niceMs,
       pausedMs: this.pausedMs,
