@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { parseConfig } from './src/config.js';
-import { EXIT, ToolError, describeError } from './src/errors.js';
+import { EXIT, ToolError, describeError, redact } from './src/errors.js';
 import { USAGE } from './src/help.js';
 import { onStopSignal, SIGNAL_EXIT } from './src/signals.js';
 import { runStatus } from './src/commands/status.js';
@@ -10,11 +10,12 @@ import { runCreateIndex } from './src/commands/create-index.js';
 import { runSchedule } from './src/commands/schedule.js';
 
 async function main(argv: string[]): Promise<number> {
-  process.title = 'hatchet-sessions';
+  // What ps shows: the command line, with any password in a URL replaced by ***.
+  process.title = redact(['hatchet-sessions', ...argv].join(' '));
   const config = parseConfig(argv);
   if (config.target !== 'demo' && config.target.source === '--database-url' && config.target.password) {
     // Other users can read a process's arguments (ps); the environment is private to its owner.
-    process.stderr.write('hatchet-sessions: warning: a password on the command line is visible to other users in ps; set DATABASE_URL instead.\n');
+    process.stderr.write('hatchet-sessions: warning: a password on the command line stays in shell history and is briefly visible in ps; set DATABASE_URL instead.\n');
   }
   if (config.help || config.command === 'help') {
     process.stdout.write(USAGE);

@@ -129,3 +129,34 @@ describe('exit codes and one-line errors, never the password', () => {
     expectOneLine(wrong.stderr, /"nope.UserSession" not found/);
   });
 });
+
+describe('a server that never answers', () => {
+  test('connect timeout: exit 3 naming it; meanwhile ps shows no password', async () => {
+    const net = await import('node:net');
+    const { spawn } = await import('node:child_process');
+    const path = await import('node:path');
+    const fs = await import('node:fs');
+    const blackHole = net.createServer(() => {}); // accepts, never speaks
+    await new Promise<void>((r) => blackHole.listen(0, '127.0.0.1', () => r()));
+    const port = (blackHole.address() as { port: number }).port;
+    try {
+      const child = spawn(process.execPath, [path.join(process.cwd(), 'dist', 'cli.js'), 'status', '--connect-timeout', '2s', '--database-url', `postgres://u:${SECRET}@127.0.0.1:${port}/db`], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      await new Promise((r) => setTimeout(r, 700));
+      const cmdline = fs.readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      expect(cmdline).toContain('hatchet-sessions status');
+      expect(cmdline).not.toContain(SECRET);
+      const code = await new Promise<number | null>((r) => child.on('close', r));
+      expect(code).toBe(3);
+      const lines = stderr.trim().split('\n');
+      expect(lines[0]).toMatch(/warning: a password on the command line/);
+      expect(lines[1]).toMatch(/no answer within the connect timeout/);
+      expect(stderr).not.toContain(SECRET);
+    } finally {
+      blackHole.close();
+    }
+  });
+});
