@@ -160,3 +160,30 @@ describe('a server that never answers', () => {
     }
   });
 });
+
+describe('writes refused where they must be', () => {
+  test('schedule with --read-only: exit 2, names why', async () => {
+    const result = await runCli(['schedule', '--read-only'], { DATABASE_URL: db.url });
+    expect(result.code).toBe(2);
+    expectOneLine(result.stderr, /cannot schedule cleanups: connections are read-only/);
+  });
+
+  test('schedule with bad flags: exit 2', async () => {
+    for (const args of [['--every', '1h', '--cron', '5 * * * *'], ['--cron', 'whenever'], ['--metrics-port', '-1'], ['--every', '0s']]) {
+      const result = await runCli(['schedule', ...args], { DATABASE_URL: db.url });
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
+
+  test('a hostile schema name is escaped everywhere: status works, nothing else is touched', async () => {
+    const schema = 'x"; DROP TABLE "UserSession"; --';
+    await seedHatchet(db, 100, true, { schema, name: 'UserSession' });
+    const result = await runCli(['status', '--json', '--schema', schema], { DATABASE_URL: db.url });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).total).toBe(100);
+    const growth = await runCli(['growth', '--json', '--schema', schema], { DATABASE_URL: db.url });
+    expect(growth.code).toBe(0);
+    expect((await db.pool.query('SELECT count(*)::int AS n FROM public."UserSession"')).rows[0].n).toBe(2000);
+  });
+});

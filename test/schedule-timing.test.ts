@@ -58,3 +58,27 @@ describe('schedule timing', () => {
     expect(Number.isInteger(a) && a >= -(2 ** 31) && a < 2 ** 31).toBe(true);
   });
 });
+
+describe('metrics endpoint', () => {
+  test('binds 127.0.0.1 unless told otherwise; /metrics carries no connection details', async () => {
+    const { Metrics, serveMetrics } = await import('../src/metrics.js');
+    const metrics = new Metrics();
+    const server = await serveMetrics(metrics, 0);
+    try {
+      expect((server.address() as { address: string }).address).toBe('127.0.0.1');
+      const text = await (await fetch(`http://127.0.0.1:${server.port}/metrics`)).text();
+      expect(text).toContain('hatchet_sessions_runs_total{outcome="success"} 0');
+      expect(text).not.toMatch(/postgres:\/\/|password/i);
+      expect((await fetch(`http://127.0.0.1:${server.port}/healthz`)).status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${server.port}/nope`)).status).toBe(404);
+      metrics.run('failed');
+      metrics.run('failed');
+      metrics.run('failed');
+      expect((await fetch(`http://127.0.0.1:${server.port}/healthz`)).status).toBe(503);
+      metrics.run('success', 1);
+      expect((await fetch(`http://127.0.0.1:${server.port}/healthz`)).status).toBe(200);
+    } finally {
+      server.close();
+    }
+  });
+});
