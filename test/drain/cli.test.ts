@@ -37,7 +37,7 @@ describe('drain, headless', () => {
 
   test('refuses without --yes and without a terminal (exit 2), deleting nothing', async () => {
     const before = await count();
-    const result = await runCli(['drain', '--database-url', db.url]);
+    const result = await runCli(['drain'], { DATABASE_URL: db.url });
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(/--yes/);
@@ -54,14 +54,14 @@ describe('drain, headless', () => {
     [['--max-rows', '1.5']],
     [['--max-duration', '5parsecs']],
   ])('bad value %j: exit 2', async (args) => {
-    const result = await runCli(['drain', '--yes', '--database-url', db.url, ...args]);
+    const result = await runCli(['drain', '--yes', ...args], { DATABASE_URL: db.url });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^hatchet-sessions: --/);
   });
 
   test('refuses when writes are blocked (--read-only): exit 2', async () => {
     const before = await count();
-    const result = await runCli(['drain', '--yes', '--read-only', '--database-url', db.url]);
+    const result = await runCli(['drain', '--yes', '--read-only'], { DATABASE_URL: db.url });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/cannot drain: connections are read-only/);
     expect(await count()).toBe(before);
@@ -70,12 +70,12 @@ describe('drain, headless', () => {
   test('--dry-run prints the SQL and the rows it would delete, and deletes nothing', async () => {
     const before = await count();
     const wouldDelete = await deletable();
-    const text = await runCli(['drain', '--dry-run', '--database-url', db.url]);
+    const text = await runCli(['drain', '--dry-run'], { DATABASE_URL: db.url });
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/ctid >= \$1::tid AND ctid < \$2::tid/);
     expect(text.stdout).toMatch(/FOR UPDATE SKIP LOCKED/);
     expect(text.stdout).toMatch(/Rows it would delete now: [\d,]+/);
-    const json = await runCli(['drain', '--dry-run', '--json', '--database-url', db.url]);
+    const json = await runCli(['drain', '--dry-run', '--json'], { DATABASE_URL: db.url });
     expect(json.code).toBe(0);
     const [plan] = parseLines(json.stdout);
     expect(plan.type).toBe('dry-run');
@@ -85,7 +85,7 @@ describe('drain, headless', () => {
   });
 
   test('--max-rows stops at exactly that many rows (stopReason limit)', async () => {
-    const result = await runCli(['drain', '--yes', '--json', '--max-rows', '123', '--database-url', db.url]);
+    const result = await runCli(['drain', '--yes', '--json', '--max-rows', '123'], { DATABASE_URL: db.url });
     expect(result.code).toBe(0);
     const summary = parseLines(result.stdout).at(-1)!;
     expect(summary).toMatchObject({ type: 'summary', stopReason: 'limit', rowsDeleted: 123 });
@@ -93,7 +93,7 @@ describe('drain, headless', () => {
 
   test('--json: progress lines, then one summary with every field; everything deletable is gone', async () => {
     const kept = await count(`NOT ${sql('rule', TABLE).replace(/^--.*$/gm, '')}`.replace('NOW()', "NOW() + INTERVAL '10 minutes'"));
-    const result = await runCli(['drain', '--yes', '--json', '--nice', '0', '--database-url', db.url]);
+    const result = await runCli(['drain', '--yes', '--json', '--nice', '0'], { DATABASE_URL: db.url });
     expect(result.code).toBe(0);
     const lines = parseLines(result.stdout);
     const summaries = lines.filter((l) => l.type === 'summary');
@@ -113,7 +113,7 @@ describe('drain, headless', () => {
   });
 
   test('text output names the statistics', async () => {
-    const result = await runCli(['drain', '--yes', '--database-url', db.url]);
+    const result = await runCli(['drain', '--yes'], { DATABASE_URL: db.url });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/Drain done: every block swept/);
     expect(result.stdout).toMatch(/rows deleted\s+0/);
@@ -124,7 +124,7 @@ describe('drain, headless', () => {
 /** Start the CLI and return the child, its stdout so far, and its exit. */
 function startCli(args: string[]) {
   const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), ...args], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATABASE_URL: db.url },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const out = { stdout: '', stderr: '' };
@@ -148,7 +148,7 @@ describe('interrupted drains', () => {
   test('SIGTERM stops after the current batch, prints the summary, exit 0', async () => {
     await reseed(20_000);
     const start = await count();
-    const run = startCli(['drain', '--yes', '--json', ...SLOW, '--database-url', db.url]);
+    const run = startCli(['drain', '--yes', '--json', ...SLOW]);
     await until(async () => (await count()) < start);
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
@@ -169,7 +169,7 @@ describe('interrupted drains', () => {
     };
     const before = await perBlock();
     const start = await count();
-    const run = startCli(['drain', '--yes', '--json', ...SLOW, '--database-url', db.url]);
+    const run = startCli(['drain', '--yes', '--json', ...SLOW]);
     await until(async () => (await count()) < start - 300);
     run.child.kill('SIGKILL');
     await run.exited;
@@ -182,7 +182,7 @@ describe('interrupted drains', () => {
     expect(firstUntouched).toBeGreaterThan(0);
     for (const b of blocks.slice(0, firstUntouched)) expect(after.get(b) ?? 0).toBe(0);
     for (const b of blocks.slice(firstUntouched)) expect(after.get(b) ?? 0).toBeGreaterThanOrEqual(before.get(b)!);
-    const second = await runCli(['drain', '--yes', '--json', '--nice', '0', '--database-url', db.url]);
+    const second = await runCli(['drain', '--yes', '--json', '--nice', '0'], { DATABASE_URL: db.url });
     expect(second.code).toBe(0);
     expect(parseLines(second.stdout).at(-1)).toMatchObject({ stopReason: 'done', remainingDeletable: 0 });
     expect(await deletable()).toBe(0);
@@ -194,7 +194,7 @@ describe('create-index', () => {
     (await db.pool.query(`SELECT indisvalid AS valid, pg_get_indexdef(indexrelid) AS def FROM pg_index WHERE indexrelid = to_regclass('public.ix_user_session_cre_at_exp_at')`)).rows[0];
 
   test('needs --yes without a terminal', async () => {
-    const result = await runCli(['create-index', '--database-url', db.url]);
+    const result = await runCli(['create-index'], { DATABASE_URL: db.url });
     expect(result.code).toBe(2);
   });
 
@@ -203,14 +203,14 @@ describe('create-index', () => {
     // An interrupted build leaves an INVALID index of that name behind (here: a unique build that fails).
     await db.pool.query('CREATE UNIQUE INDEX CONCURRENTLY "ix_user_session_cre_at_exp_at" ON "UserSession" (("userId" IS NULL))').catch(() => {});
     expect((await indexDef()).valid).toBe(false);
-    const result = await runCli(['create-index', '--yes', '--json', '--database-url', db.url]);
+    const result = await runCli(['create-index', '--yes', '--json'], { DATABASE_URL: db.url });
     expect(result.code).toBe(0);
     const lines = parseLines(result.stdout);
     expect(lines.at(-1)).toMatchObject({ type: 'result', outcome: 'created', droppedInvalid: true });
     const index = await indexDef();
     expect(index.valid).toBe(true);
     expect(index.def).toBe('CREATE INDEX ix_user_session_cre_at_exp_at ON public."UserSession" USING btree ("createdAt") INCLUDE ("expiresAt")');
-    const again = await runCli(['create-index', '--yes', '--json', '--database-url', db.url]);
+    const again = await runCli(['create-index', '--yes', '--json'], { DATABASE_URL: db.url });
     expect(again.code).toBe(0);
     expect(parseLines(again.stdout).at(-1)).toMatchObject({ outcome: 'exists' });
   });
