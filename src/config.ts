@@ -225,7 +225,9 @@ export function parseConfig(argv: string[], env: Env = process.env): Config {
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (err) {
-    throw usageError(`${(err as Error).message.split('\n')[0]} Run "hatchet-sessions --help" for the list.`);
+    // Node's message goes on about positional arguments; the first sentence is the useful part.
+    const first = (err as Error).message.split('\n')[0].replace(/^(Unknown option '[^']*'\.).*$/, '$1');
+    throw usageError(`${/[.!?]$/.test(first) ? first : `${first}.`} Run "hatchet-sessions --help" for the list.`);
   }
   const { values, positionals } = parsed;
   const name = positionals[0] ?? 'console';

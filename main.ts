@@ -1,0 +1,58 @@
+import { parseConfig } from './src/config.js';
+import { EXIT, ToolError, describeError } from './src/errors.js';
+import { USAGE } from './src/help.js';
+import { onStopSignal, SIGNAL_EXIT } from './src/signals.js';
+import { runStatus } from './src/commands/status.js';
+import { runGrowth } from './src/commands/growth.js';
+import { runDrain } from './src/commands/drain.js';
+import { runCreateIndex } from './src/commands/create-index.js';
+import { runSchedule } from './src/commands/schedule.js';
+
+/** The command line tool: parse, run the command, turn errors into one line and an exit code. */
+async function main(argv: string[]): Promise<number> {
+  const config = parseConfig(argv);
+  if (config.help || config.command === 'help') {
+    process.stdout.write(USAGE);
+    return EXIT.ok;
+  }
+  if (config.version) {
+    process.stdout.write('hatchet-sessions 0.1.0\n');
+    return EXIT.ok;
+  }
+  switch (config.command) {
+    case 'status':
+    case 'growth': {
+      // One-shot reads: stop at once, but through process.exit so a demo server we started is stopped too.
+      const off = onStopSignal((signal) => process.exit(SIGNAL_EXIT[signal]));
+      try {
+        return await (config.command === 'status' ? runStatus(config) : runGrowth(config));
+      } finally {
+        off();
+      }
+    }
+    case 'drain':
+      return runDrain(config);
+    case 'create-index':
+      return runCreateIndex(config);
+    case 'schedule':
+      return runSchedule(config);
+    case 'console': {
+      if (!process.stdin.isTTY || !process.stdout.isTTY) {
+        throw new ToolError('the console needs a terminal. Run it in one, or use "hatchet-sessions status --json" in scripts.', EXIT.usage);
+      }
+      // Ink draws nothing until exit when it believes it runs in CI; here a person is at a terminal.
+      for (const name of ['CI', 'CONTINUOUS_INTEGRATION']) if (process.env[name]) process.env[name] = 'false';
+      const { runConsole } = await import('./components/run-console.js');
+      return runConsole(config);
+    }
+  }
+}
+
+export async function run(argv: string[]): Promise<void> {
+  try {
+    process.exitCode = await main(argv);
+  } catch (err) {
+    process.stderr.write(`hatchet-sessions: ${describeError(err)}\n`);
+    process.exitCode = err instanceof ToolError ? err.exitCode : EXIT.failure;
+  }
+}
