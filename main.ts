@@ -7,6 +7,7 @@ import { runGrowth } from './src/commands/growth.js';
 import { runDrain } from './src/commands/drain.js';
 import { runCreateIndex } from './src/commands/create-index.js';
 import { runSchedule } from './src/commands/schedule.js';
+import { runRebuildCommand, runRecoverCommand } from './src/commands/rebuild.js';
 
 /** The command line tool: parse, run the command, turn errors into one line and an exit code. */
 async function main(argv: string[]): Promise<number> {
@@ -34,6 +35,10 @@ async function main(argv: string[]): Promise<number> {
       return runDrain(config);
     case 'create-index':
       return runCreateIndex(config);
+    case 'rebuild':
+      return runRebuildCommand(config);
+    case 'recover':
+      return runRecoverCommand(config);
     case 'schedule':
       return runSchedule(config);
     case 'console': {

@@ -7,7 +7,7 @@ import { registerSecret, usageError, type Endpoint } from './errors.js';
 export const APPLICATION_NAME = 'hatchet-sessions';
 export const TABLE_NAME = 'UserSession';
 
-export const COMMANDS = ['console', 'status', 'growth', 'drain', 'create-index', 'schedule', 'help'] as const;
+export const COMMANDS = ['console', 'status', 'growth', 'drain', 'create-index', 'schedule', 'rebuild', 'recover', 'help'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 /** Every flag the tool knows, for every command. Unknown flags are a usage error (exit 2). */
@@ -39,6 +39,11 @@ const OPTIONS = {
   'max-run-duration': { type: 'string' },
   'metrics-port': { type: 'string' },
   'metrics-host': { type: 'string' },
+  // rebuild / recover (src/commands/rebuild.ts)
+  'terminate-blockers': { type: 'boolean' },
+  'drop-backup': { type: 'boolean' },
+  'swap-timeout': { type: 'string' },
+  undo: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;

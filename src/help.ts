@@ -13,6 +13,11 @@ Commands:
   schedule          the cleanup loop: a throttled drain every hour (one runner across all instances)
                     [--every D | --cron EXPR] [--no-initial-run] [--jitter D] [--max-run-duration D]
                     [--json] [--metrics-port N] [--metrics-host H] and the drain's throttle flags
+  rebuild           online rebuild: copy the kept rows to a new table, swap under a lock of milliseconds;
+                    needs 2x the new table's size free; needs --yes without a terminal
+                    [--dry-run] [--json] [--terminate-blockers] [--swap-timeout D] [--drop-backup]
+  recover           finish (or --undo) a rebuild that was interrupted; needs --yes without a terminal
+                    [--undo] [--dry-run] [--json]
   help              this text
 
 Connection (first that is set wins):

@@ -52,9 +52,9 @@ export async function readLongTransactions(db: pg.ClientBase | pg.Pool, names: R
   }));
 }
 
-export async function findBackups(db: pg.ClientBase | pg.Pool, names: RebuildNames): Promise<Array<{ name: string; bytes: number }>> {
+export async function findBackups(db: pg.ClientBase | pg.Pool, names: RebuildNames): Promise<Array<{ name: string; oid: number; bytes: number }>> {
   const { rows } = await db.query(rsql('rebuild_find_backups', names), [names.schema, BACKUP_PREFIX(names.table)]);
-  return rows.map((r) => ({ name: r.name, bytes: Number(r.bytes) }));
+  return rows.map((r) => ({ name: r.name, oid: Number(r.oid), bytes: Number(r.bytes) }));
 }
 
 /** The read-only checklist before a rebuild. `ok` is false when any check fails. */

@@ -1,0 +1,235 @@
+import readline from 'node:readline/promises';
+import { parseDuration, type Config } from '../config.js';
+import { connectClient } from '../db.js';
+import { EXIT, ToolError, usageError } from '../errors.js';
+import { formatBytes, formatCount } from '../format.js';
+import { openSession, type Session } from '../session.js';
+import { onStopSignal, SIGNAL_EXIT, type StopSignal } from '../signals.js';
+import { dropBackups, type DropEvent } from '../rebuild/backup.js';
+import { finishRebuild, runRebuild, RebuildInterrupted, type RebuildEvent, type RebuildStats } from '../rebuild/engine.js';
+import { PLAN_STEPS, STEP_LABELS, planText } from '../rebuild/plan.js';
+import { checklistText, findBackups, preflight } from '../rebuild/preflight.js';
+import { detectLeftovers, undoRebuild } from '../rebuild/recover.js';
+import { rebuildNames } from '../rebuild/names.js';
+
+const write = (line: string) => process.stdout.write(`${line}\n`);
+
+function workConnection(config: Config, session: Session) {
+  return () =>
+    connectClient(session.target, {
+      connectTimeoutMs: config.connectTimeoutMs,
+      readOnly: config.readOnly,
+      statementTimeoutMs: 0,
+      applicationName: 'hatchet-sessions rebuild',
+    });
+}
+
+/** --yes, or a typed confirmation at a terminal; without either, a usage error (exit 2). */
+async function confirm(config: Config, what: string, word: string): Promise<boolean> {
+  if (config.flags.yes) return true;
+  if (!process.stdin.isTTY || !process.stdout.isTTY) {
+    throw usageError(`${what} needs --yes when not run at a terminal.`);
+  }
+  const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    const answer = await rl.question(`${what}: type ${word} to go on, anything else to cancel: `);
+    return answer.trim() === word;
+  } finally {
+    rl.close();
+  }
+}
+
+function eventLine(e: RebuildEvent): string | null {
+  switch (e.type) {
+    case 'step':
+      if (e.status === 'start') return `▸ ${STEP_LABELS[e.step]}…`;
+      if (e.status === 'skipped') return `  ${STEP_LABELS[e.step]}: done earlier`;
+      return `  ${STEP_LABELS[e.step]}: done in ${e.ms} ms${e.detail ? ` ${JSON.stringify(e.detail)}` : ''}`;
+    case 'progress':
+      return `  ${e.step}: ${formatCount(e.done)} / ${formatCount(e.total)} ${e.unit}`;
+    case 'lock-retry': {
+      const who = e.blockers.filter((b) => b.granted).slice(0, 3).map((b) => `pid ${b.pid} (${Math.round(b.ageSeconds)}s ${b.state ?? ''})`);
+      return `  ${e.step}: lock not available (attempt ${e.attempt}), retrying in ${e.waitMs} ms${who.length ? `; held by ${who.join(', ')}` : ''}${e.terminated.length ? `; terminated ${e.terminated.join(', ')}` : ''}`;
+    }
+  }
+}
+
+/** Progress to stdout: every event as a JSON line, or text with progress lines at most once a second. */
+function reporter(json: boolean) {
+  let last = 0;
+  return (e: RebuildEvent | DropEvent) => {
+    const now = Date.now();
+    if (e.type === 'progress' || e.type === 'drop-progress') {
+      const final = e.type === 'progress' ? e.done >= e.total : e.blocksLeft === 0;
+      if (now - last < 1000 && !final) return;
+      last = now;
+    }
+    if (json) return write(JSON.stringify(e));
+    if (e.type === 'drop-step') return write(`  ${e.table}: ${e.action} (${e.ms} ms)`);
+    if (e.type === 'drop-progress') return write(`  ${e.table}: ${formatBytes(e.bytesFreed)} given back, ${formatCount(e.blocksLeft)} blocks left`);
+    const line = eventLine(e);
+    if (line) write(line);
+  };
+}
+
+function summary(stats: RebuildStats) {
+  return {
+    type: 'summary',
+    rowsKept: stats.rowsKept,
+    rowsCaptured: stats.rowsCaptured,
+    rowsReplayed: stats.rowsReplayed,
+    lockHoldMs: stats.lockHoldMs,
+    swapAttempts: stats.swapAttempts,
+    totalSeconds: stats.totalSeconds,
+    bytesBefore: stats.bytesBefore,
+    bytesAfter: stats.bytesAfter,
+    backupTable: stats.backupTable,
+  };
+}
+
+function summaryText(s: ReturnType<typeof summary>): string {
+  return [
+    `Rebuilt in ${s.totalSeconds}s: ${formatCount(s.rowsKept)} rows copied, ${formatCount(s.rowsCaptured)} writes captured, ${formatCount(s.rowsReplayed)} replayed.`,
+    `Lock held ${s.lockHoldMs} ms (${s.swapAttempts} attempt${s.swapAttempts === 1 ? '' : 's'}). ${formatBytes(s.bytesBefore)} before, ${formatBytes(s.bytesAfter)} after.`,
+    `The old table stays as "${s.backupTable}" until "hatchet-sessions rebuild --drop-backup --yes" gives its ${formatBytes(s.bytesBefore)} back.`,
+  ].join('\n');
+}
+
+/** Run `work` with SIGINT/SIGTERM/SIGHUP asking it to stop at a safe point; a second signal exits at once. */
+async function withStop<T>(json: boolean, work: (stop: { stopped: boolean }) => Promise<T>): Promise<{ value?: T; signal?: StopSignal; error?: unknown }> {
+  const stop = { stopped: false };
+  let signal: StopSignal | undefined;
+  const off = onStopSignal((s) => {
+    if (stop.stopped) process.exit(SIGNAL_EXIT[s]); // the open transaction is rolled back by the server
+    stop.stopped = true;
+    signal = s;
+    if (!json) process.stderr.write('stopping at the next safe point… (again to quit at once; "hatchet-sessions recover" handles either)\n');
+  });
+  try {
+    return { value: await work(stop) };
+  } catch (error) {
+    return { error, signal };
+  } finally {
+    off();
+  }
+}
+
+function options(config: Config) {
+  const swapTimeout = config.flags['swap-timeout'];
+  return {
+    terminateBlockers: Boolean(config.flags['terminate-blockers']),
+    swapTimeoutMs: typeof swapTimeout === 'string' ? parseDuration(swapTimeout, 'swap-timeout') : 60_000,
+  };
+}
+
+function finish(config: Config, r: { value?: RebuildStats; signal?: StopSignal; error?: unknown }): number {
+  if (r.value) {
+    const s = summary(r.value);
+    write(config.json ? JSON.stringify(s) : summaryText(s));
+    return EXIT.ok;
+  }
+  if (r.error instanceof RebuildInterrupted && r.signal) {
+    const message = `${r.error.message}`;
+    if (config.json) write(JSON.stringify({ type: 'interrupted', signal: r.signal, message }));
+    else process.stderr.write(`hatchet-sessions: ${message}\n`);
+    return SIGNAL_EXIT[r.signal];
+  }
+  throw r.error;
+}
+
+export async function runRebuildCommand(config: Config): Promise<number> {
+  const json = config.json;
+  const session = await openSession(config);
+  try {
+    const names = rebuildNames(session.table);
+    if (config.flags['drop-backup']) {
+      const backups = await findBackups(session.pool, names);
+      if (json) write(JSON.stringify({ type: 'backups', backups }));
+      else if (!backups.length) write('No backup table to drop.');
+      else for (const b of backups) write(`Backup "${b.name}": ${formatBytes(b.bytes)}`);
+      if (!backups.length || config.flags['dry-run']) return EXIT.ok;
+      if (!(await confirm(config, `Drop ${backups.length} backup table(s)`, 'drop'))) return EXIT.failure;
+      const r = await withStop(json, (stop) => dropBackups(workConnection(config, session), session.table, { onEvent: reporter(json), stop }));
+      if (r.error) throw r.error;
+      const d = r.value!;
+      write(json ? JSON.stringify({ type: 'summary', dropped: d.tables, bytesFreed: d.bytesFreed, seconds: d.seconds }) : `Dropped ${d.tables.join(', ')}: ${formatBytes(d.bytesFreed)} given back in ${d.seconds}s.`);
+      return EXIT.ok;
+    }
+
+    const p = await preflight(session.pool, session.table);
+    if (json) {
+      write(
+        JSON.stringify({
+          type: 'preflight',
+          ok: p.ok,
+          checks: p.checks,
+          keptRows: p.keptRows,
+          totalRows: p.totalRows,
+          bytesBefore: p.bytesBefore,
+          estimatedBytes: p.estimatedBytes,
+          longTransactions: p.longTransactions,
+        }),
+      );
+      write(JSON.stringify({ type: 'plan', steps: PLAN_STEPS }));
+    } else {
+      write(`Rebuild of "${session.table.schema}"."${session.table.name}" on ${session.description}${session.demo ? ' (DEMO)' : ''}`);
+      write(checklistText(p));
+      write('');
+      write(planText());
+    }
+    if (!p.ok) {
+      throw new ToolError(
+        `preflight failed: ${p.checks.filter((c) => c.status === 'fail').map((c) => `${c.label}: ${c.detail}`).join('; ')}`,
+        EXIT.failure,
+      );
+    }
+    if (config.flags['dry-run']) return EXIT.ok;
+    if (!(await confirm(config, `Rebuild "${session.table.name}"`, session.table.name))) {
+      write('Cancelled; nothing was changed.');
+      return EXIT.failure;
+    }
+    const r = await withStop(json, (stop) =>
+      runRebuild(workConnection(config, session), session.table, { ...options(config), onEvent: reporter(json), stop }),
+    );
+    return finish(config, r);
+  } finally {
+    await session.close();
+  }
+}
+
+export async function runRecoverCommand(config: Config): Promise<number> {
+  const json = config.json;
+  const session = await openSession(config);
+  try {
+    const left = await detectLeftovers(session.pool, session.table);
+    if (json) write(JSON.stringify({ type: 'leftovers', ...left }));
+    else write(left.found ? `Found: ${left.summary}${left.objects.length ? ` (${left.objects.join(', ')})` : ''}.` : 'Nothing to recover: no unfinished rebuild.');
+    if (!left.found) return EXIT.ok;
+    const undo = Boolean(config.flags.undo);
+    if (undo && left.swapped) {
+      throw new ToolError(
+        `the swap is already committed: "${session.table.name}" is the rebuilt table and takes writes. Run "hatchet-sessions recover" without --undo to finish; the original rows are in "${left.backupTable}"`,
+        EXIT.failure,
+      );
+    }
+    const action = undo
+      ? `Undo: remove the capture trigger, log and new table; "${session.table.name}" stays as it is`
+      : left.rebuildId
+        ? `Finish the rebuild from where it stopped`
+        : `Undo (no journal to finish from)`;
+    if (!json) write(action);
+    if (config.flags['dry-run']) return EXIT.ok;
+    if (!(await confirm(config, action, session.table.name))) return EXIT.failure;
+    const connect = workConnection(config, session);
+    if (undo || !left.rebuildId) {
+      const r = await withStop(json, () => undoRebuild(connect, session.table, options(config)));
+      if (r.error) throw r.error;
+      write(json ? JSON.stringify({ type: 'summary', action: 'undo', removed: r.value!.removed }) : `Undone: removed ${r.value!.removed.join(', ') || 'nothing'}.`);
+      return EXIT.ok;
+    }
+    const r = await withStop(json, (stop) => finishRebuild(connect, session.table, { ...options(config), onEvent: reporter(json), stop }));
+    return finish(config, r);
+  } finally {
+    await session.close();
+  }
+}
