@@ -295,6 +295,19 @@ export function renderMarkdown(rep: BenchReport): string {
       p(`| ${r.state} | ${r.method} | ${fmtInt(r.rowsKept)} | ${fmtS(r.totalMs)} | ${fmtMs(r.lockHoldMs)} | ${loadCell(r.load)} | ${fmtBytes(r.bytesBefore)} → ${fmtBytes(r.bytesAfter)} |`);
     }
     p();
+    const goalRows: string[] = [];
+    for (const state of ['before a drain', 'after a drain']) {
+      const ref = rep.rebuild.find((r) => r.state === state && r.method !== 'ours' && !r.error);
+      const ours = rep.rebuild.find((r) => r.state === state && r.method === 'ours' && !r.error && !r.skipped);
+      if (!ref || !ours) continue;
+      const add = (goal: string, measured: string, ok: boolean | undefined) =>
+        goalRows.push(`| ${state}: ${goal} | ${measured} | ${ok === undefined ? 'n/a' : ok ? 'yes' : '**no**'} |`);
+      if (ref.lockHoldMs && ours.lockHoldMs !== undefined) add('lock held ≤ 1/10 of the one-transaction rebuild', `${fmtMs(ours.lockHoldMs)} vs ${fmtMs(ref.lockHoldMs)} ms`, ours.lockHoldMs <= ref.lockHoldMs / 10);
+      if (ref.load && ours.load) add('live max ≤ 1/5 of the one-transaction rebuild', `${fmtMs(ours.load.max)} vs ${fmtMs(ref.load.max)} ms`, ours.load.max <= ref.load.max / 5);
+      if (ref.totalMs && ours.totalMs !== undefined) add('total ≤ 3x the one-transaction rebuild', `${fmtS(ours.totalMs)} vs ${fmtS(ref.totalMs)} s = ${fmtRatio(ours.totalMs / ref.totalMs)}`, ours.totalMs <= 3 * ref.totalMs);
+      if (ours.dropLoad && rep.idle) add(`live p99 while our backup is dropped ≤ 2x idle p99 (${fmtMs(rep.idle.p99)} ms)`, `${fmtMs(ours.dropLoad.p99)} ms`, ours.dropLoad.p99 <= 2 * rep.idle.p99);
+      if (ours.bytesAfterDrop !== undefined && ref.bytesAfterDrop) add('bytes after within 10 % of a fresh table with the same rows (the reference\'s)', `${fmtBytes(ours.bytesAfterDrop)} vs ${fmtBytes(ref.bytesAfterDrop)}`, Math.abs(ours.bytesAfterDrop - ref.bytesAfterDrop) <= 0.1 * ref.bytesAfterDrop);
+    }
     p('Dropping the old table (the reference: one `DROP TABLE`) or our backup (`rebuild --drop-backup`):');
     p();
     p('| state | method | drop s | live ms p50 / p99 / max |');
@@ -302,6 +315,14 @@ export function renderMarkdown(rep: BenchReport): string {
     for (const r of rep.rebuild) {
       if (r.skipped || r.error || r.dropMs === undefined) continue;
       p(`| ${r.state} | ${r.method} | ${fmtS(r.dropMs)} | ${loadCell(r.dropLoad)} |`);
+    }
+    if (goalRows.length) {
+      p();
+      p('### Against the goals of issue 6 (same run)');
+      p();
+      p('| goal | measured | met |');
+      p('|---|---|---|');
+      for (const row of goalRows) p(row);
     }
   }
   p();
