@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, seedHatchet, type TestDatabase, TABLE } from '../helpers.js';
 import { runRebuild, type RebuildEvent } from '../../src/rebuild/engine.js';
 import { preflight } from '../../src/rebuild/preflight.js';
+import { dropBackups, type DropEvent } from '../../src/rebuild/backup.js';
 import { connectFor, definitionOf, keptRows, leftoverObjects, LoginLoad, snapshotRows } from './util.js';
 
 let db: TestDatabase;
@@ -52,5 +53,20 @@ describe('online rebuild', () => {
     const backup = await db.pool.query('SELECT count(*)::int AS n FROM public.' + `"${stats.backupTable}"`);
     expect(backup.rows[0].n).toBeGreaterThan(after.size);
     expect(events.some((e) => e.type === 'progress' && e.step === 'copy')).toBe(true);
+  });
+
+  it('drops the backup in slices from the end of the file, foreign key first', async () => {
+    const backups = (await db.pool.query(`SELECT relname FROM pg_class WHERE relname LIKE 'UserSession_before_rebuild_%' AND relkind = 'r'`)).rows;
+    expect(backups.length).toBe(1);
+    const events: DropEvent[] = [];
+    const r = await dropBackups(connectFor(db), TABLE, { sliceBlocks: 20, pauseMs: 1, onEvent: (e) => events.push(e) });
+    expect(r.tables).toEqual([backups[0].relname]);
+    expect(r.bytesFreed).toBeGreaterThan(0);
+    expect(events[0]).toMatchObject({ type: 'drop-step', action: expect.stringMatching(/drop constraint .*userId_fkey/) });
+    const slices = events.filter((e) => e.type === 'drop-progress');
+    expect(slices.length).toBeGreaterThan(2);
+    expect(events[events.length - 1]).toMatchObject({ type: 'drop-step', action: 'drop table' });
+    expect((await db.pool.query(`SELECT count(*)::int AS n FROM pg_class WHERE relname LIKE 'UserSession_before_rebuild_%'`)).rows[0].n).toBe(0);
+    expect((await db.pool.query('SELECT count(*)::int AS n FROM "UserSession"')).rows[0].n).toBeGreaterThan(0);
   });
 });
