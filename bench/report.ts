@@ -283,7 +283,9 @@ export function renderMarkdown(rep: BenchReport): string {
     p('("after a drain"; dead space still in the files), each on a fresh clone, with the live load alongside. The');
     p('reference takes `ACCESS EXCLUSIVE`, copies the kept rows, swaps names and rebuilds the indexes and the FK in ONE');
     p('transaction (`sql/bench_rebuild_one_tx*.sql`): its lock is held for the whole of it. Bytes: `pg_total_relation_size`');
-    p('of `"UserSession"` before and after.');
+    p('of `"UserSession"` before and after. Ours: `node dist/cli.js rebuild --yes --json` (its summary\'s `totalSeconds` and');
+    p('`lockHoldMs`; its rows kept include the sessions the live load wrote during the rebuild, captured and replayed;');
+    p('the reference\'s cannot include any, the load waits for its lock), then `rebuild --drop-backup --yes --json`.');
     p();
     p('| state | method | rows kept | total s | lock held ms | live ms p50 / p99 / max | bytes before → after |');
     p('|---|---|---|---|---|---|---|');
