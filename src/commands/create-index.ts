@@ -5,6 +5,7 @@ import { formatCount, formatDuration } from '../format.js';
 import { CREATED_AT_INDEX } from '../inspect.js';
 import { openSession } from '../session.js';
 import { confirmTyped, interactive } from './confirm.js';
+import { onStopSignal } from '../signals.js';
 
 const write = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -34,15 +35,13 @@ export async function runCreateIndex(config: Config): Promise<number> {
       }
     });
     const onSignal = () => void build.cancel();
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    const offSignals = onStopSignal(onSignal);
     try {
       const result = await build.start();
       if (config.json) write(JSON.stringify({ type: 'result', ...result }));
       return result.outcome === 'created' || result.outcome === 'exists' ? EXIT.ok : EXIT.failure;
     } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      offSignals();
     }
   } finally {
     await session.close();

@@ -6,6 +6,7 @@ import { openSession } from '../session.js';
 import { exactStatus } from '../status.js';
 import { DEFAULT_THROTTLE, NICE_BOUNDS, type ThrottleSettings } from '../throttle.js';
 import { confirmTyped, interactive } from './confirm.js';
+import { onStopSignal } from '../signals.js';
 
 export interface DrainFlags {
   yes: boolean;
@@ -152,16 +153,14 @@ export async function runDrain(config: Config): Promise<number> {
       if (!config.json) write('stopping after the current batch… (again to quit at once)');
       op.stop();
     };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    const offSignals = onStopSignal(onSignal);
     if (!config.json) write(`Draining ${session.description}, target ${flags.throttle.targetBatchMs} ms per batch, nice ${flags.throttle.nice}.`);
     try {
       const summary = await op.start();
       write(config.json ? JSON.stringify({ type: 'summary', ...summary }) : summaryText(summary));
       return summary.stopReason === 'error' ? EXIT.failure : EXIT.ok;
     } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      offSignals();
     }
   } finally {
     await session.close();
