@@ -133,9 +133,11 @@ export function DrainPanel({
     const state = current.current;
     if (state.phase === 'confirm') {
       if (key.escape) return onBack();
-      if (key.return) return dispatch({ type: 'submit' });
       if (key.backspace || key.delete) return dispatch({ type: 'backspace' });
-      if (input && /^[a-z]+$/i.test(input)) dispatch({ type: 'type', text: input });
+      // Fast typing or a paste arrives as one chunk, Enter included ("drain\r").
+      const text = input.replace(/[\r\n]+$/, '');
+      if (text && /^[a-z]+$/i.test(text)) dispatch({ type: 'type', text });
+      if (key.return || /[\r\n]$/.test(input)) dispatch({ type: 'submit' });
       return;
     }
     if (state.phase === 'running') {
