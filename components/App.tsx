@@ -15,6 +15,9 @@ import { DRAIN_KEYS, INDEX_KEYS, SCHEDULE_KEYS } from './keys.js';
 import { drainEngineFor, indexEngineFor } from '../src/drain-console.js';
 import { createIndexSql } from '../src/create-index.js';
 import { Starting } from './Starting.js';
+import { RebuildWizard } from './RebuildWizard.js';
+import { rebuildEngineFor } from '../src/rebuild/console.js';
+import { REBUILD_KEYS } from './keys.js';
 import { useTerminalSize } from './use-terminal-size.js';
 
 function useController(controller: ConsoleController): ConsolePhase {
@@ -51,12 +54,15 @@ export function App({ controller, onExit }: { controller: ConsoleController; onE
   const { columns, rows } = useTerminalSize();
   const now = useNow();
   const [help, setHelp] = useState(false);
-  const [screen, setScreen] = useState<'home' | 'growth' | 'drain' | 'index' | 'schedule'>('home');
+  const [screen, setScreen] = useState<'home' | 'growth' | 'drain' | 'index' | 'schedule' | 'rebuild'>('home');
   // The drain and index screens call the engine through these; they never run SQL themselves.
   const session = phase.kind === 'ready' ? phase.session : undefined;
   const drainEngine = useMemo(() => (session ? drainEngineFor(session) : undefined), [session]);
   const indexEngine = useMemo(() => (session ? indexEngineFor(session) : undefined), [session]);
+  const rebuildEngine = useMemo(() => (session ? rebuildEngineFor(session) : undefined), [session]);
   const writable = session ? session.inspection.writeBlockers.length === 0 : false;
+  // The rebuild is offered only when we may write and the role owns the table.
+  const canRebuild = writable && Boolean(session?.inspection.isOwner);
   const [growth, setGrowth] = useState<GrowthState>({ kind: 'loading' });
 
   const loadGrowth = () => {
@@ -81,10 +87,11 @@ export function App({ controller, onExit }: { controller: ConsoleController; onE
       else if (input === 'r') loadGrowth();
       return;
     }
-    if (screen === 'drain' || screen === 'index' || screen === 'schedule') return; // the panel has the keys; Esc brings it home
+    if (screen === 'drain' || screen === 'index' || screen === 'schedule' || screen === 'rebuild') return; // the panel has the keys; Esc brings it home
     const { sampler } = phase;
     if (input === 'd' && writable) setScreen('drain');
     else if (input === 'c' && writable) setScreen('schedule');
+    else if (input === 'b' && canRebuild) setScreen('rebuild');
     else if (input === 'i' && writable && phase.session.inspection.createdAtIndex !== 'valid') setScreen('index');
     else if (input === 'g') {
       setScreen('growth');
@@ -106,7 +113,7 @@ export function App({ controller, onExit }: { controller: ConsoleController; onE
       </Box>
     );
   else if (screen === 'growth') body = <Growth state={growth} now={now} />;
-  else if (screen === 'drain' || screen === 'index' || screen === 'schedule') body = null; // drawn below, mounted even under the help overlay
+  else if (screen === 'drain' || screen === 'index' || screen === 'schedule' || screen === 'rebuild') body = null; // drawn below, mounted even under the help overlay
   else if (samplerState)
     body = (
       <Dashboard
@@ -135,6 +142,11 @@ export function App({ controller, onExit }: { controller: ConsoleController; onE
             <SchedulePanel controls={controller.schedule} onBack={() => setScreen('home')} now={now} rows={rows} active={!help} />
           </Box>
         ) : null}
+        {phase.kind === 'ready' && screen === 'rebuild' && rebuildEngine ? (
+          <Box flexDirection="column" display={help ? 'none' : 'flex'}>
+            <RebuildWizard engine={rebuildEngine} onBack={() => setScreen('home')} active={!help} />
+          </Box>
+        ) : null}
         {phase.kind === 'ready' && screen === 'index' && indexEngine ? (
           <Box flexDirection="column" display={help ? 'none' : 'flex'}>
             <IndexPanel engine={indexEngine} sqlText={createIndexSql(phase.session.table).split('\n').at(-1)!} onBack={() => setScreen('home')} active={!help} />
@@ -153,7 +165,9 @@ export function App({ controller, onExit }: { controller: ConsoleController; onE
                   ? SCHEDULE_KEYS
                 : screen === 'index'
                   ? INDEX_KEYS
-                  : HOME_KEYS.filter((k) => (!['d', 'c'].includes(k.key) || writable) && (k.key !== 'i' || (writable && session?.inspection.createdAtIndex !== 'valid')))),
+                : screen === 'rebuild'
+                  ? REBUILD_KEYS
+                  : HOME_KEYS.filter((k) => (!['d', 'c'].includes(k.key) || writable) && (k.key !== 'i' || (writable && session?.inspection.createdAtIndex !== 'valid')) && (k.key !== 'b' || canRebuild))),
           ...GLOBAL_KEYS,
         ]}
       />

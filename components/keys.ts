@@ -11,6 +11,15 @@ export const HOME_KEYS: KeyHelp[] = [
   { key: 'd', label: 'drain', help: "drain: delete what Hatchet's rule allows, throttled (not offered when writes are blocked)" },
   { key: 'i', label: 'create index', help: "build Hatchet's createdAt index when it is missing or INVALID" },
   { key: 'c', label: 'schedule', help: 'scheduled cleanup: hourly throttled drains in the background (not offered when writes are blocked)' },
+  { key: 'b', label: 'rebuild', help: 'online rebuild: give the disk back (not offered when writes are blocked or the role does not own the table)' },
+];
+
+/** Keys of the rebuild wizard. */
+export const REBUILD_KEYS: KeyHelp[] = [
+  { key: 'enter', label: 'next', help: 'rebuild: from the checklist to the typed confirmation (type UserSession, then Enter)' },
+  { key: 's', label: 'stop', help: 'rebuild: stop at the next safe point; recover finishes or undoes it' },
+  { key: 'f/u', label: 'finish/undo', help: 'rebuild: after an interruption, finish it or undo it' },
+  { key: 'esc', label: 'back', help: 'rebuild: back home (not while it runs)' },
 ];
 
 /** Keys of the schedule screen. */
@@ -53,5 +62,6 @@ export const ALL_KEYS: Array<{ title: string; keys: KeyHelp[] }> = [
   { title: 'Drain', keys: DRAIN_KEYS },
   { title: 'Index', keys: INDEX_KEYS },
   { title: 'Schedule', keys: SCHEDULE_KEYS },
+  { title: 'Rebuild', keys: REBUILD_KEYS },
   { title: 'Everywhere', keys: GLOBAL_KEYS },
 ];

@@ -1,0 +1,74 @@
+import React from 'react';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { render } from 'ink-testing-library';
+import { RebuildWizard } from './RebuildWizard.js';
+import { initialRebuildState, rebuildReducer } from './rebuild/use-rebuild-state.js';
+import { connectClient } from '../src/db.js';
+import { runRebuild, finishRebuild } from '../src/rebuild/engine.js';
+import { preflight } from '../src/rebuild/preflight.js';
+import { undoRebuild } from '../src/rebuild/recover.js';
+import type { RebuildEngine } from '../src/rebuild/console.js';
+import { createTestDatabase, seedHatchet, TABLE, type TestDatabase } from '../test/helpers.js';
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase('rebuild_wizard');
+  await seedHatchet(db, 3000);
+});
+afterAll(async () => {
+  await db?.drop();
+});
+
+/** Wait until the frame satisfies `ok` (no fixed sleeps). */
+async function until(frame: () => string | undefined, ok: (f: string) => boolean, ms = 20_000): Promise<string> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const f = frame() ?? '';
+    if (ok(f)) return f;
+    if (Date.now() > end) throw new Error(`frame never matched:\n${f}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+test('reducer: the typed confirmation is only reachable after a passing preflight', () => {
+  let s = initialRebuildState();
+  s = rebuildReducer(s, { type: 'preflight', preflight: { ok: false } as never });
+  expect(rebuildReducer(s, { type: 'confirm' }).phase).toBe('checklist');
+  s = rebuildReducer(s, { type: 'preflight', preflight: { ok: true } as never });
+  s = rebuildReducer(s, { type: 'confirm' });
+  for (const c of 'UserSessionx') s = rebuildReducer(s, { type: 'type', char: c });
+  s = rebuildReducer(s, { type: 'backspace' });
+  expect(s).toMatchObject({ phase: 'confirm', typed: 'UserSession' });
+  s = rebuildReducer(s, { type: 'start' });
+  s = rebuildReducer(s, { type: 'event', event: { type: 'progress', step: 'copy', done: 3, total: 10, unit: 'blocks' } });
+  s = rebuildReducer(s, { type: 'event', event: { type: 'step', step: 'swap', status: 'done', ms: 40, detail: { lockHoldMs: 12.5 } } });
+  expect(s.steps.copy).toMatchObject({ done: 3, total: 10 });
+  expect(s.lockHoldMs).toBe(12.5);
+});
+
+test('checklist, plan, typed confirmation, progress per step and the lock hold, against a real database', async () => {
+  const connect = () => connectClient(db.target, { connectTimeoutMs: 10_000, readOnly: false, statementTimeoutMs: 0 });
+  const engine: RebuildEngine = {
+    tableName: 'UserSession',
+    preflight: () => preflight(db.pool, TABLE),
+    run: (onEvent, stop) => runRebuild(connect, TABLE, { onEvent, stop }),
+    finish: (onEvent, stop) => finishRebuild(connect, TABLE, { onEvent, stop }),
+    undo: () => undoRebuild(connect, TABLE),
+  };
+  const ui = render(<RebuildWizard engine={engine} onBack={() => {}} />);
+  let f = await until(ui.lastFrame, (x) => x.includes('Press Enter'));
+  expect(f).toContain('role owns the table');
+  expect(f).toContain('swap (short lock)');
+  ui.stdin.write('\r');
+  f = await until(ui.lastFrame, (x) => x.includes('press Enter to rebuild'));
+  ui.stdin.write('UserSessio');
+  await until(ui.lastFrame, (x) => x.includes('UserSessio'));
+  ui.stdin.write('\r'); // wrong name: nothing happens
+  ui.stdin.write('n');
+  await until(ui.lastFrame, (x) => /: (\x1b\[[\d;]*m)*UserSession(\x1b|$)/m.test(x));
+  ui.stdin.write('\r');
+  f = await until(ui.lastFrame, (x) => x.includes('Done in'));
+  expect(f).toMatch(/Lock held: [\d.]+ ms/);
+  expect(f).toContain('UserSession_before_rebuild_');
+  ui.unmount();
+});
