@@ -40,6 +40,7 @@ export function RebuildView({ state, tableName }: { state: RebuildWizardState; t
         <Box flexDirection="column" marginTop={1}>
           <Text>
             Type <Text bold>{tableName}</Text> and press Enter to rebuild (Esc cancels): <Text color="cyan">{state.typed}</Text>
+            {state.wrongName ? <Text color="red"> not "{tableName}": nothing started</Text> : null}
           </Text>
           <Text dimColor>
             Needs about {formatBytes((p?.estimatedBytes ?? 0) * 2)} free disk; the old table stays as a backup until dropped.
@@ -120,15 +121,15 @@ export function RebuildWizard({ engine, onBack, active = true }: { engine: Rebui
       }
       if (state.phase === 'confirm') {
         if (key.escape) return dispatch({ type: 'preflight', preflight: state.preflight! });
-        if (key.return) {
-          if (state.typed !== engine.tableName) return;
-          dispatch({ type: 'start' });
-          stop.current = { stopped: false };
-          void go(engine.run((event) => dispatch({ type: 'event', event }), stop.current));
-          return;
-        }
         if (key.backspace || key.delete) return dispatch({ type: 'backspace' });
-        if (input && !key.ctrl && !key.meta) dispatch({ type: 'type', char: input });
+        // Fast typing or a paste arrives as one chunk, Enter included ("UserSession\r").
+        const text = key.return ? '' : input.replace(/[\r\n]+$/, '');
+        if (text && !key.ctrl && !key.meta) dispatch({ type: 'type', char: text });
+        if (!key.return && !/[\r\n]$/.test(input)) return;
+        if ((state.typed + text).slice(0, 64) !== engine.tableName) return dispatch({ type: 'wrongName' });
+        dispatch({ type: 'start' });
+        stop.current = { stopped: false };
+        void go(engine.run((event) => dispatch({ type: 'event', event }), stop.current));
         return;
       }
       if (key.escape) return onBack();

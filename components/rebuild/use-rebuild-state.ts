@@ -14,6 +14,8 @@ export interface RebuildWizardState {
   phase: 'checking' | 'checklist' | 'confirm' | 'running' | 'done' | 'failed' | 'undone';
   preflight?: Preflight;
   typed: string;
+  /** Enter was pressed on something other than the table name. */
+  wrongName: boolean;
   steps: Record<StepName, StepState>;
   lockHoldMs?: number;
   retries: number;
@@ -28,6 +30,7 @@ export type RebuildAction =
   | { type: 'confirm' }
   | { type: 'type'; char: string }
   | { type: 'backspace' }
+  | { type: 'wrongName' }
   | { type: 'start' }
   | { type: 'event'; event: RebuildEvent }
   | { type: 'stopping' }
@@ -37,7 +40,7 @@ export type RebuildAction =
 
 const emptySteps = () => Object.fromEntries(STEPS.map((s) => [s, { status: 'pending', done: 0, total: 0, unit: '' }])) as Record<StepName, StepState>;
 
-export const initialRebuildState = (): RebuildWizardState => ({ phase: 'checking', typed: '', steps: emptySteps(), retries: 0, stopping: false });
+export const initialRebuildState = (): RebuildWizardState => ({ phase: 'checking', typed: '', wrongName: false, steps: emptySteps(), retries: 0, stopping: false });
 
 /** The wizard's state, from plain actions: no I/O (tested alone). */
 export function rebuildReducer(state: RebuildWizardState, action: RebuildAction): RebuildWizardState {
@@ -47,9 +50,11 @@ export function rebuildReducer(state: RebuildWizardState, action: RebuildAction)
     case 'confirm':
       return state.preflight?.ok ? { ...state, phase: 'confirm', typed: '' } : state;
     case 'type':
-      return state.phase === 'confirm' ? { ...state, typed: (state.typed + action.char).slice(0, 64) } : state;
+      return state.phase === 'confirm' ? { ...state, typed: (state.typed + action.char).slice(0, 64), wrongName: false } : state;
     case 'backspace':
-      return state.phase === 'confirm' ? { ...state, typed: state.typed.slice(0, -1) } : state;
+      return state.phase === 'confirm' ? { ...state, typed: state.typed.slice(0, -1), wrongName: false } : state;
+    case 'wrongName':
+      return state.phase === 'confirm' ? { ...state, typed: '', wrongName: true } : state;
     case 'start':
       return { ...state, phase: 'running', steps: emptySteps() };
     case 'stopping':
