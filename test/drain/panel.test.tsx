@@ -123,9 +123,9 @@ describe('DrainPanel with the real engine', () => {
     let back = 0;
     const ui = render(<DrainPanel engine={engine} onBack={() => (back += 1)} columns={120} />);
     await waitFor(ui.lastFrame, /Type drain and press Enter/);
-    for (const ch of 'drain') ui.stdin.write(ch);
-    await waitFor(ui.lastFrame, /start: drain/);
-    ui.stdin.write('\r');
+    for (const ch of 'dra') ui.stdin.write(ch); // typed key by key...
+    await waitFor(ui.lastFrame, /start: dra/);
+    ui.stdin.write('in\r'); // ...then fast: one chunk with Enter
     await waitFor(ui.lastFrame, /deleted [1-9]/);
     ui.stdin.write('p');
     await waitFor(ui.lastFrame, /paused \(p resumes\)/);
