@@ -22,6 +22,7 @@ const inspection: Inspection = {
   createdAtIndex: 'missing',
   hatchetMigration: '20250519145912',
   writeBlockers: [],
+  unfinishedRebuild: null,
 };
 
 const counts: Counts = {
@@ -116,6 +117,13 @@ describe('Dashboard', () => {
     });
     expect(text).toContain('read-only');
     expect(text).toContain('! read-only replica: only inspection is possible. Connect to the primary to clean up.');
+  });
+
+  test('an unfinished rebuild is flagged first, with what to do', () => {
+    const text = frame({ inspection: { ...inspection, unfinishedRebuild: 'rebuild 20261128T0300 stopped at "copy" (started), before the swap' } });
+    expect(text.replace(/\s+/g, ' ')).toContain(
+      'Health ! unfinished rebuild (rebuild 20261128T0300 stopped at "copy" (started), before the swap): press b to finish or undo it, or run "hatchet-sessions recover".',
+    );
   });
 
   test('the demo banner', () => {

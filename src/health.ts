@@ -20,6 +20,9 @@ export function spaceEstimate(counts: Counts, sizes: Sizes): { drainReusable: nu
 /** Health flags with one line of advice each, most important first. */
 export function healthFlags(inspection: Inspection, counts?: Counts): HealthFlag[] {
   const flags: HealthFlag[] = [];
+  if (inspection.unfinishedRebuild) {
+    flags.push({ level: 'bad', text: `unfinished rebuild (${inspection.unfinishedRebuild}): press b to finish or undo it, or run "hatchet-sessions recover".` });
+  }
   if (inspection.inRecovery) flags.push({ level: 'bad', text: 'read-only replica: only inspection is possible. Connect to the primary to clean up.' });
   else if (inspection.readOnly) flags.push({ level: 'info', text: 'read-only mode: nothing will be written.' });
   if (!inspection.canDelete && !inspection.inRecovery) {

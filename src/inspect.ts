@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { EXIT, ToolError } from './errors.js';
 import { sql, type TableRef } from './sql.js';
+import { detectLeftovers } from './rebuild/recover.js';
 
 export const CREATED_AT_INDEX = 'ix_user_session_cre_at_exp_at';
 
@@ -27,6 +28,8 @@ export interface Inspection {
   hatchetMigration: string | null;
   /** Why writes are not offered, in words; empty when they are. */
   writeBlockers: string[];
+  /** An interrupted rebuild found in the journal or as leftover objects, in words; null when there is none. */
+  unfinishedRebuild: string | null;
 }
 
 // What Hatchet's first migration creates. Timestamps may be of any precision; the rest must match.
@@ -91,6 +94,9 @@ export async function inspect(pool: pg.Pool | pg.Client, table: TableRef): Promi
   if (!found.can_delete) {
     writeBlockers.push(`role "${server.role_name}" may not delete: GRANT DELETE ON "${table.name}" TO "${server.role_name}"`);
   }
+  // A rebuild killed half-way is found at every start, so the operator is offered to finish or undo it.
+  const leftovers = await detectLeftovers(pool, table).catch(() => null);
+  const unfinishedRebuild = leftovers?.found && leftovers.runningPid === null ? leftovers.summary : null;
   return {
     serverVersion: server.server_version,
     serverVersionNum: server.server_version_num,
@@ -104,5 +110,6 @@ export async function inspect(pool: pg.Pool | pg.Client, table: TableRef): Promi
     createdAtIndex: index ? (index.valid ? 'valid' : 'invalid') : 'missing',
     hatchetMigration,
     writeBlockers,
+    unfinishedRebuild,
   };
 }

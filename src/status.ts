@@ -126,6 +126,7 @@ export function statusReport(inspection: Inspection, counts: Counts, sizes: Size
     canDelete: inspection.canDelete,
     ownsTable: inspection.isOwner,
     hatchetMigration: inspection.hatchetMigration,
+    unfinishedRebuild: inspection.unfinishedRebuild,
     asOf: counts.asOf.toISOString(),
   };
 }

@@ -10,6 +10,7 @@ export function statusText(session: Pick<Session, 'description' | 'demo'>, repor
   const asOf = new Date(report.asOf);
   return [
     `${session.demo ? 'DEMO DATABASE ' : ''}${session.description}  PostgreSQL ${report.serverVersion}${report.readOnly ? '  read-only' : ''}`,
+    ...(report.unfinishedRebuild ? [`UNFINISHED REBUILD: ${report.unfinishedRebuild}. Run "hatchet-sessions recover" to finish it, or "recover --undo".`] : []),
     `Hatchet migration: ${report.hatchetMigration ?? 'unknown'}   createdAt index: ${report.createdAtIndex}   owner: ${report.ownsTable ? 'yes' : 'no'}   may delete: ${report.canDelete ? 'yes' : 'no'}`,
     '',
     `Sessions (exact, as of ${asOf.toISOString()}):`,

@@ -120,6 +120,9 @@ describe('hatchet-sessions rebuild', () => {
       expect(r.code).toBeNull();
       const left = await detectLeftovers(db.pool, TABLE);
       if (!left.found) return; // the kill came after the end: nothing to recover (unlikely)
+      // The next start finds it: status (and the console's home screen) name it and what to do.
+      const status = await runCli(['status', '--json'], env());
+      expect(JSON.parse(status.stdout).unfinishedRebuild).toBe(left.summary);
       const rec = await runCli(['recover', '--yes', '--json', ...(undo ? ['--undo'] : [])], env());
       expect(rec.stderr).toBe('');
       expect(rec.code).toBe(0);
@@ -133,6 +136,7 @@ describe('hatchet-sessions rebuild', () => {
       expect(await leftoverObjects(db)).toEqual([]);
       const again = await runCli(['recover', '--yes'], env());
       expect(again.code).toBe(0);
+      expect(JSON.parse((await runCli(['status', '--json'], env())).stdout).unfinishedRebuild).toBeNull();
       expect(again.stdout).toMatch(/Nothing to recover/);
     });
   }
