@@ -60,10 +60,15 @@ function runnableBinDir(binDir: string): string {
   const version = execFileSync(path.join(binDir, 'postgres'), ['--version'], { encoding: 'utf8' }).trim().split(' ').pop();
   const copy = path.join('/var/cache/hatchet-sessions', `postgres-${version}`);
   if (!fs.existsSync(path.join(copy, 'bin', 'postgres'))) {
+    // Several processes (test workers) may get here at once: each copies aside, the first rename wins.
     fs.mkdirSync(path.dirname(copy), { recursive: true, mode: 0o755 });
-    fs.cpSync(nativeDir, `${copy}.tmp`, { recursive: true, verbatimSymlinks: true });
-    fs.rmSync(copy, { recursive: true, force: true });
-    fs.renameSync(`${copy}.tmp`, copy);
+    const aside = `${copy}.tmp-${process.pid}`;
+    fs.cpSync(nativeDir, aside, { recursive: true, verbatimSymlinks: true });
+    try {
+      fs.renameSync(aside, copy);
+    } catch {
+      fs.rmSync(aside, { recursive: true, force: true }); // another process finished first
+    }
   }
   return path.join(copy, 'bin');
 }
