@@ -122,7 +122,8 @@ describe('hatchet-sessions rebuild', () => {
       if (!left.found) return; // the kill came after the end: nothing to recover (unlikely)
       // The next start finds it: status (and the console's home screen) name it and what to do.
       const status = await runCli(['status', '--json'], env());
-      expect(JSON.parse(status.stdout).unfinishedRebuild).toBe(left.summary);
+      // (its server backend may still finish the statement it was in, so the step named can move on)
+      expect(JSON.parse(status.stdout).unfinishedRebuild).toMatch(left.rebuildId ? new RegExp(`^rebuild ${left.rebuildId} stopped at "`) : /^leftovers of a rebuild/);
       const rec = await runCli(['recover', '--yes', '--json', ...(undo ? ['--undo'] : [])], env());
       expect(rec.stderr).toBe('');
       expect(rec.code).toBe(0);
