@@ -7,6 +7,7 @@ import type { Metrics } from '../metrics.js';
 import type { TableRef } from '../sql.js';
 import { exactStatus } from '../status.js';
 import { backoffMs, type ThrottleSettings } from '../throttle.js';
+import { WakeableSleep } from '../sleep.js';
 import { describeSchedule, nextRunAt, type ScheduleSpec } from './timing.js';
 import { releaseRunnerLock, tableLockKey, tryRunnerLock, type LockHolder } from './runner-lock.js';
 
@@ -85,7 +86,7 @@ export class Scheduler {
   };
   private listeners = new Set<(e: ScheduleEvent, s: ScheduleState) => void>();
   private drain: DrainOperation | null = null;
-  private wake: (() => void) | null = null;
+  private readonly sleeper = new WakeableSleep();
   private runNumber = 0;
   private started?: Promise<void>;
   private readonly pool: pg.Pool;
@@ -117,30 +118,21 @@ export class Scheduler {
     if (this.state.stopping) return;
     this.emit({ event: 'stopping' }, { stopping: true });
     this.drain?.stop();
-    this.wake?.();
+    this.sleeper.wakeUp();
   }
 
   /** Run now instead of at the next run time (the console's "run now" key). */
   runNow(): void {
     if (!this.state.running) {
       this.state = { ...this.state, nextRunAt: new Date() };
-      this.wake?.();
+      this.sleeper.wakeUp();
     }
   }
 
+  /** Sleep until `at` (or the nextRunAt that runNow() moves), waking early on stop. */
   private async sleepUntil(at: Date): Promise<void> {
-    while (!this.state.stopping && Date.now() < (this.state.nextRunAt ?? at).getTime()) {
-      const ms = Math.min(1000, (this.state.nextRunAt ?? at).getTime() - Date.now());
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, ms);
-        function done() {
-          clearTimeout(timer);
-          resolve();
-        }
-        this.wake = done;
-      });
-      this.wake = null;
-    }
+    const until = () => (this.state.nextRunAt ?? at).getTime();
+    while (!this.state.stopping && Date.now() < until()) await this.sleeper.sleep(Math.min(1000, until() - Date.now()));
   }
 
   private async loop(): Promise<void> {
