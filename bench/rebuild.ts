@@ -23,6 +23,13 @@ export interface RebuildResult {
   bytesAfterDrop?: number;
   skipped?: string;
   error?: string;
+  /** Ours: each step's time (ms) and lock retries, from the CLI's JSON step events. */
+  steps?: Record<string, number>;
+  lockRetries?: Record<string, number>;
+  /** Ours: autovacuum workers our rebuild cancelled because they blocked a lock it needed. */
+  autovacuumCancelled?: number;
+  /** Ours, --drop-backup: each drop action's time (ms). */
+  dropSteps?: Record<string, number>;
 }
 
 async function totalBytes(c: pg.Client): Promise<number> {
@@ -51,6 +58,34 @@ async function withLoad<T>(url: string, rate: number, conns: number, work: () =>
   } finally {
     await load.close();
   }
+}
+
+/** Diagnostics: which autovacuum workers run in this database while our rebuild runs (query, seconds seen). */
+function watchAutovacuum(c: pg.Client): { stop: () => void; done: Promise<string[]> } {
+  let stopped = false;
+  const seen = new Map<string, { first: number; last: number }>();
+  const t0 = performance.now();
+  const done = (async () => {
+    while (!stopped) {
+      try {
+        const { rows } = await c.query(
+          `SELECT pid, query FROM pg_stat_activity WHERE backend_type = 'autovacuum worker' AND datname = current_database()`,
+        );
+        const now = (performance.now() - t0) / 1000;
+        for (const r of rows) {
+          const k = `${r.pid} ${r.query}`;
+          const e = seen.get(k);
+          if (e) e.last = now;
+          else seen.set(k, { first: now, last: now });
+        }
+      } catch {
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    return [...seen].map(([k, v]) => `${k} (${v.first.toFixed(1)}-${v.last.toFixed(1)} s)`);
+  })();
+  return { stop: () => (stopped = true), done };
 }
 
 /** The naive rebuild: lock, copy the kept rows, swap, in ONE transaction; then one DROP of the old table. */
@@ -96,7 +131,17 @@ export async function oneTransactionRebuild(cluster: BenchCluster, state: Rebuil
   return result;
 }
 
-function runCli(args: string[], timeoutMs: number): Promise<{ code: number | null; summary?: Record<string, any>; stderr: string }> {
+interface CliRun {
+  code: number | null;
+  summary?: Record<string, any>;
+  stderr: string;
+  steps: Record<string, number>;
+  lockRetries: Record<string, number>;
+  autovacuumCancelled: number;
+  dropSteps: Record<string, number>;
+}
+
+function runCli(args: string[], timeoutMs: number): Promise<CliRun> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -107,15 +152,24 @@ function runCli(args: string[], timeoutMs: number): Promise<{ code: number | nul
     child.on('close', (code) => {
       clearTimeout(timer);
       let summary: Record<string, any> | undefined;
+      const steps: Record<string, number> = {};
+      const lockRetries: Record<string, number> = {};
+      const dropSteps: Record<string, number> = {};
+      let autovacuumCancelled = 0;
       for (const line of out.trim().split('\n')) {
         try {
           const o = JSON.parse(line);
           if (o?.type === 'summary') summary = o.summary ?? o;
+          if (o?.type === 'step' && o.status === 'done') steps[o.step] = o.ms;
+          if (o?.type === 'lock-retry') lockRetries[o.step] = (lockRetries[o.step] ?? 0) + 1;
+          if (o?.type === 'lock-retry') autovacuumCancelled += o.autovacuumCancelled?.length ?? 0;
+          if (o?.type === 'drop-step') dropSteps[o.action] = (dropSteps[o.action] ?? 0) + o.ms;
+          if (o?.type === 'drop-slices') dropSteps['slices (heap)'] = o.ms;
         } catch {
           // not JSON
         }
       }
-      resolve({ code, summary, stderr });
+      resolve({ code, summary, stderr, steps, lockRetries, autovacuumCancelled, dropSteps });
     });
   });
 }
@@ -130,27 +184,40 @@ export async function ourRebuild(cluster: BenchCluster, state: RebuildState, rat
     const c = await cluster.connect(db, 'hatchet-sessions-bench-rebuild');
     try {
       result.bytesBefore = await totalBytes(c);
+      const av = watchAutovacuum(c);
       const { value, load } = await withLoad(url, rate, conns, async () => {
         const t = performance.now();
         const r = await runCli(['rebuild', '--yes', '--json', '--database-url', url], 3600_000);
         return { r, ms: performance.now() - t };
-      });
+      }).finally(() => av.stop());
+      const seen = await av.done;
+      if (seen.length) process.stderr.write(`  ours, ${state}: autovacuum seen during the rebuild: ${seen.join('; ')}\n`);
       result.load = load;
       const s = value.r.summary;
       if (!s) throw new Error(`rebuild printed no summary (exit ${value.r.code}): ${value.r.stderr.trim().split('\n').slice(-2).join(' | ')}`);
       result.totalMs = s.totalSeconds !== undefined ? Number(s.totalSeconds) * 1000 : value.ms;
       result.lockHoldMs = s.lockHoldMs !== undefined ? Number(s.lockHoldMs) : undefined;
       result.rowsKept = s.rowsKept !== undefined ? Number(s.rowsKept) : undefined;
+      result.steps = value.r.steps;
+      result.lockRetries = value.r.lockRetries;
+      result.autovacuumCancelled = value.r.autovacuumCancelled;
+      process.stderr.write(
+        `  ours, ${state}: steps ${JSON.stringify(value.r.steps)}; lock retries ${JSON.stringify(value.r.lockRetries)}; autovacuum cancelled ${value.r.autovacuumCancelled}; live p99 ${load.p99?.toFixed?.(1)} max ${load.max?.toFixed?.(1)}\n`,
+      );
       result.bytesAfter = await totalBytes(c);
       const drop = await withLoad(url, rate, conns, async () => {
         const t = performance.now();
         const r = await runCli(['rebuild', '--drop-backup', '--yes', '--json', '--database-url', url], 3600_000);
         if (r.code !== 0) throw new Error(`rebuild --drop-backup exited ${r.code}: ${r.stderr.trim().split('\n').slice(-2).join(' | ')}`);
+        result.dropSteps = r.dropSteps;
         // Its own figure when it reports one (without the process start-up), else the wall time.
         return r.summary?.seconds !== undefined ? Number(r.summary.seconds) * 1000 : performance.now() - t;
       });
       result.dropMs = drop.value;
       result.dropLoad = drop.load;
+      process.stderr.write(
+        `  ours, ${state}: drop ${JSON.stringify(result.dropSteps)}; live p99 ${drop.load.p99?.toFixed?.(1)} max ${drop.load.max?.toFixed?.(1)}\n`,
+      );
       result.bytesAfterDrop = await totalBytes(c);
     } finally {
       await c.end().catch(() => {});

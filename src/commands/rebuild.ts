@@ -49,7 +49,8 @@ function eventLine(e: RebuildEvent): string | null {
       return `  ${e.step}: ${formatCount(e.done)} / ${formatCount(e.total)} ${e.unit}`;
     case 'lock-retry': {
       const who = e.blockers.filter((b) => b.granted).slice(0, 3).map((b) => `pid ${b.pid} (${Math.round(b.ageSeconds)}s ${b.state ?? ''})`);
-      return `  ${e.step}: lock not available (attempt ${e.attempt}), retrying in ${e.waitMs} ms${who.length ? `; held by ${who.join(', ')}` : ''}${e.terminated.length ? `; terminated ${e.terminated.join(', ')}` : ''}`;
+      const av = e.autovacuumCancelled.map((w) => `pid ${w.pid} on "${w.relation}"`);
+      return `  ${e.step}: lock not available (attempt ${e.attempt}), retrying in ${e.waitMs} ms${who.length ? `; held by ${who.join(', ')}` : ''}${e.terminated.length ? `; terminated ${e.terminated.join(', ')}` : ''}${av.length ? `; cancelled autovacuum ${av.join(', ')} (as PostgreSQL does after deadlock_timeout)` : ''}`;
     }
   }
 }
@@ -80,6 +81,7 @@ function summary(stats: RebuildStats) {
     rowsReplayed: stats.rowsReplayed,
     lockHoldMs: stats.lockHoldMs,
     swapAttempts: stats.swapAttempts,
+    autovacuumCancelled: stats.autovacuumCancelled,
     totalSeconds: stats.totalSeconds,
     bytesBefore: stats.bytesBefore,
     bytesAfter: stats.bytesAfter,

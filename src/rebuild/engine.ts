@@ -5,6 +5,7 @@ import { compareDefinitions, readDefinition, type TableDefinition } from './defi
 import { ensureJournal, journalState, readLatestRebuild, writeJournal } from './journal.js';
 import { literal, checkedPrivilege, reloptionsText, rebuildNames, rsql, type RebuildNames } from './names.js';
 import { makePlan, STEPS, type RebuildPlan, type StepName } from './plan.js';
+import { cancelAutovacuumBlockers, type AutovacuumWorker } from './autovacuum.js';
 
 export interface Blocker {
   pid: number;
@@ -18,7 +19,17 @@ export interface Blocker {
 export type RebuildEvent =
   | { type: 'step'; step: StepName; status: 'start' | 'done' | 'skipped'; ms?: number; detail?: Record<string, unknown> }
   | { type: 'progress'; step: StepName; done: number; total: number; unit: string }
-  | { type: 'lock-retry'; step: StepName; attempt: number; waitMs: number; error: string; blockers: Blocker[]; terminated: number[] };
+  | {
+      type: 'lock-retry';
+      step: StepName;
+      attempt: number;
+      waitMs: number;
+      error: string;
+      blockers: Blocker[];
+      terminated: number[];
+      /** Autovacuum workers that held a lock on our tables, cancelled before this retry (see cancelAutovacuum). */
+      autovacuumCancelled: AutovacuumWorker[];
+    };
 
 export interface RebuildStats {
   rebuildId: string;
@@ -28,6 +39,8 @@ export interface RebuildStats {
   rowsReplayed: number;
   lockHoldMs: number;
   swapAttempts: number;
+  /** Autovacuum workers cancelled because they blocked a lock the rebuild needed. */
+  autovacuumCancelled: number;
   totalSeconds: number;
   bytesBefore: number;
   bytesAfter: number;
@@ -53,6 +66,13 @@ export interface RebuildOptions {
   /** Give up taking the swap lock after this long (ms); the rebuild then stays resumable. */
   swapTimeoutMs?: number;
   terminateBlockers?: boolean;
+  /**
+   * Cancel an autovacuum worker (never an anti-wraparound one, never a client session) that holds a lock on our
+   * tables when a lock we need times out, as PostgreSQL does itself after deadlock_timeout (default true).
+   */
+  cancelAutovacuum?: boolean;
+  /** maintenance_work_mem for the index builds (default 256MB). */
+  maintenanceWorkMem?: string;
   onEvent?: (e: RebuildEvent) => void;
   /** Set `stopped` to stop at the next safe point. */
   stop?: { stopped: boolean };
@@ -99,7 +119,12 @@ export async function withLockRetry<T>(
     } catch (err) {
       await ctx.client.query('ROLLBACK').catch(() => {});
       if ((err as { code?: string }).code !== LOCK_NOT_AVAILABLE) throw err;
-      const blockers = await readBlockers(ctx);
+      let cancelled: AutovacuumWorker[] = [];
+      if (ctx.opts.cancelAutovacuum !== false) {
+        cancelled = await cancelAutovacuumBlockers(ctx.client, ctx.names, [ctx.names.table, ctx.names.newTable, ctx.names.log]);
+        ctx.stats.autovacuumCancelled += cancelled.length;
+      }
+      const blockers = (await readBlockers(ctx)).filter((b) => !cancelled.some((w) => w.pid === b.pid));
       const terminated: number[] = [];
       if (ctx.opts.terminateBlockers && attempt >= 3) {
         for (const b of blockers) {
@@ -109,9 +134,10 @@ export async function withLockRetry<T>(
           }
         }
       }
-      wait = Math.min(2000, wait * 2);
-      const waitMs = Math.round(wait * (0.75 + Math.random() * 0.5));
-      ctx.emit({ type: 'lock-retry', step, attempt, waitMs, error: (err as Error).message, blockers, terminated });
+      // An autovacuum worker just cancelled lets go within milliseconds: retry soon, without growing the backoff.
+      if (!cancelled.length) wait = Math.min(2000, wait * 2);
+      const waitMs = cancelled.length ? 20 : Math.round(wait * (0.75 + Math.random() * 0.5));
+      ctx.emit({ type: 'lock-retry', step, attempt, waitMs, error: (err as Error).message, blockers, terminated, autovacuumCancelled: cancelled });
       if (Date.now() - start + waitMs > deadlineMs) {
         const who = blockers
           .filter((b) => b.granted)
@@ -165,6 +191,7 @@ function makeCtx(client: pg.Client, pid: number, names: RebuildNames, plan: Rebu
       rowsReplayed: 0,
       lockHoldMs: 0,
       swapAttempts: 0,
+      autovacuumCancelled: 0,
       totalSeconds: 0,
       bytesBefore: 0,
       bytesAfter: 0,
@@ -189,6 +216,7 @@ async function stepCreateTable(ctx: Ctx): Promise<void> {
   if (def.reloptions.length || def.toastReloptions.length) {
     await client.query(rsql('rebuild_set_reloptions', names, { raw: { reloptions: reloptionsText(def.reloptions, def.toastReloptions) } }));
   }
+  await client.query(rsql('rebuild_autovacuum_off', names));
   await client.query(rsql('rebuild_set_owner', names, { idents: { owner: def.owner } }));
   for (const g of def.grants) {
     const file = g.grantable ? 'rebuild_grant_with_option' : 'rebuild_grant';
@@ -249,6 +277,7 @@ async function stepIndexes(ctx: Ctx): Promise<void> {
   const indexes = plan.definition.indexes;
   await client.query('BEGIN');
   try {
+    await client.query(rsql('rebuild_set_local', names), ['maintenance_work_mem', ctx.opts.maintenanceWorkMem ?? '256MB']);
     let done = 0;
     for (const ix of indexes) {
       const temp = plan.tempIndex[ix.name]!;
@@ -369,6 +398,7 @@ async function stepSwap(ctx: Ctx): Promise<void> {
       while ((await replayBatch(ctx, 10_000)) > 0);
       swapStats = await backlog(ctx);
       await client.query(rsql('rebuild_drop_trigger', names));
+      await restoreReloptions(ctx);
       // Old table: constraints (with their indexes) and other indexes get backup names.
       for (const c of def.constraints.filter((c) => plan.backupConstraint[c.name])) {
         await client.query(rsql('rebuild_rename_constraint', names, { tables: { target: names.table }, idents: { from: c.name, to: plan.backupConstraint[c.name]! } }));
@@ -409,6 +439,22 @@ async function stepSwap(ctx: Ctx): Promise<void> {
   ctx.stats.lockHoldMs = Math.round(holdMs * 10) / 10;
   ctx.stats.swapAttempts = attempts;
   ctx.stats.rowsCaptured = swapStats.captured;
+}
+
+/**
+ * The new table's storage parameters back to exactly the original's (autovacuum_enabled was turned off for the
+ * copy): every key removed, then the original list set again in its original order.
+ */
+async function restoreReloptions(ctx: Ctx): Promise<void> {
+  const { client, names, plan } = ctx;
+  const def = plan.definition;
+  const key = (o: string) => o.slice(0, o.indexOf('='));
+  const keys = [...new Set(['autovacuum_enabled', ...def.reloptions.map(key)])];
+  for (const k of keys) if (!/^[a-z_]+$/.test(k)) throw new Error(`unexpected storage parameter "${k}"`);
+  await client.query(rsql('rebuild_reset_reloptions', names, { raw: { keys: keys.join(', ') } }));
+  if (def.reloptions.length) {
+    await client.query(rsql('rebuild_set_reloptions', names, { raw: { reloptions: reloptionsText(def.reloptions, []) } }));
+  }
 }
 
 async function stepValidate(ctx: Ctx): Promise<void> {
