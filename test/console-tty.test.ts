@@ -94,6 +94,21 @@ describe.skipIf(!hasTmux)('the console in a terminal', () => {
     tmux('kill-session', '-t', 'console');
   });
 
+  test('SIGKILL leaves the demo server running; the next start takes it over and q stops it', { timeout: 90_000 }, async () => {
+    start(100, 30);
+    await until(() => /Sessions exact as of/.test(screen()), 'the dashboard', 20_000);
+    process.kill(consolePid(), 'SIGKILL');
+    await until(() => exitCode() !== null, 'the shell to see the kill', 15_000);
+    expect(postgresRunning()).toBe(true); // nothing could stop it
+    start(100, 30);
+    await until(() => /Sessions exact as of/.test(screen()), 'the dashboard after the kill', 30_000);
+    tmux('send-keys', '-t', 'console', 'q');
+    await until(() => exitCode() !== null, 'the exit', 15_000);
+    expect(exitCode()).toBe(0);
+    expect(postgresRunning()).toBe(false);
+    tmux('kill-session', '-t', 'console');
+  });
+
   test.each(['SIGTERM', 'SIGHUP', 'SIGINT'] as const)('%s: the console quits cleanly, the server stops', async (signal) => {
     start(100, 30);
     await until(() => /Sessions exact as of/.test(screen()), 'the dashboard (second start: no seeding)', 20_000);

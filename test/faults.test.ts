@@ -1,0 +1,132 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { parseConfig, type ConnectionTarget } from '../src/config.js';
+import { createSchemaAndSeed } from '../src/demo/seed.js';
+import { embeddedBinDir, initCluster, startServer, type RunningServer } from '../src/demo/server.js';
+import { DrainOperation } from '../src/drain.js';
+import { exactStatus } from '../src/status.js';
+import { createTestDatabase, seedHatchet, TABLE, type TestDatabase } from './helpers.js';
+
+/** Kept rows by id, to prove a fault lost none. */
+async function keptIds(db: pg.Pool | pg.Client): Promise<string[]> {
+  const { rows } = await db.query(
+    `SELECT id FROM "UserSession" WHERE NOT ("expiresAt" < NOW() OR ("userId" IS NULL AND "createdAt" < NOW() - INTERVAL '24 hours')) ORDER BY id`,
+  );
+  return rows.map((r) => r.id);
+}
+
+describe('the drain survives timeouts', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase('faults');
+  });
+  afterAll(() => db.drop());
+
+  test('lock_timeout hit (a table lock held by someone else): it backs off, retries, then finishes', async () => {
+    await db.pool.query('DROP TABLE IF EXISTS "UserSession", "User", goose_db_version CASCADE');
+    await seedHatchet(db, 20_000);
+    const kept = await keptIds(db.pool);
+    // Small, paced batches; once it sweeps, another session takes the table's strongest lock for 1.5 s.
+    const drain = new DrainOperation({
+      target: db.target,
+      table: TABLE,
+      connectTimeoutMs: 5000,
+      throttle: { nice: 1, targetBatchMs: 5, initialBlocks: 2, maxBlocks: 4 },
+      lockTimeoutMs: 100,
+    });
+    const retries: string[] = [];
+    drain.subscribe((e) => e.type === 'retry' && retries.push(e.error));
+    const running = drain.start();
+    while (drain.progress.batches < 3) await new Promise((r) => setTimeout(r, 10));
+    const blocker = new pg.Client({ connectionString: db.url });
+    await blocker.connect();
+    await blocker.query('BEGIN');
+    await blocker.query('LOCK TABLE "UserSession" IN ACCESS EXCLUSIVE MODE');
+    await new Promise((r) => setTimeout(r, 1500));
+    await blocker.query('ROLLBACK');
+    await blocker.end();
+    const summary = await running;
+    expect(summary.stopReason).toBe('done');
+    expect(retries.some((m) => /lock timeout/i.test(m))).toBe(true);
+    expect(summary.retries).toBeGreaterThan(0);
+    expect(await keptIds(db.pool)).toEqual(kept);
+    expect((await exactStatus(db.pool, TABLE)).counts.deletable).toBe(0);
+  });
+
+  test('statement_timeout hit (a batch that runs too long): it retries with a smaller batch, then finishes', async () => {
+    await db.pool.query('DROP TABLE IF EXISTS "UserSession", "User", goose_db_version CASCADE');
+    await seedHatchet(db, 20_000);
+    const kept = await keptIds(db.pool);
+    // The first batch to delete a row sleeps past the statement timeout (5 s at the smallest); later ones do not.
+    await db.pool.query(`CREATE SEQUENCE slow_once`);
+    await db.pool.query(`CREATE FUNCTION slow_once() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF nextval('slow_once') = 1 THEN PERFORM pg_sleep(6); END IF; RETURN OLD; END $$`);
+    await db.pool.query(`CREATE TRIGGER slow_once BEFORE DELETE ON "UserSession" FOR EACH ROW EXECUTE FUNCTION slow_once()`);
+    const drain = new DrainOperation({ target: db.target, table: TABLE, connectTimeoutMs: 5000, throttle: { nice: 0, targetBatchMs: 20 } });
+    const retries: string[] = [];
+    drain.subscribe((e) => e.type === 'retry' && retries.push(e.error));
+    const summary = await drain.start();
+    expect(summary.stopReason).toBe('done');
+    expect(retries.some((m) => /statement timeout/i.test(m))).toBe(true);
+    expect(await keptIds(db.pool)).toEqual(kept);
+    expect((await exactStatus(db.pool, TABLE)).counts.deletable).toBe(0);
+  });
+});
+
+describe('the drain survives a server restart', () => {
+  let dir: string;
+  let server: RunningServer;
+  let target: ConnectionTarget;
+  const password = 'restart-drain-secret';
+  const binDir = process.env.TEST_PG_BIN || embeddedBinDir();
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hatchet-sessions-drain-restart-'));
+    fs.chmodSync(dir, 0o755);
+    initCluster(binDir, path.join(dir, 'data'), 'postgres', password);
+    server = await startServer({ binDir, dataDir: path.join(dir, 'data'), superuser: 'postgres', password, settings: { fsync: 'off' } });
+    target = parseConfig(['--database-url', `postgres://postgres:${password}@127.0.0.1:${server.port}/postgres`], {}).target as ConnectionTarget;
+    const client = new pg.Client({ ...target.endpoint, password });
+    await client.connect();
+    await createSchemaAndSeed(client, TABLE, { rows: 60_000, withIndex: true });
+    await client.end();
+  });
+  afterAll(async () => {
+    await server.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('stopped and started mid-drain: it reconnects, resumes from the last committed block, loses no kept row', async () => {
+    const admin = () => {
+      const c = new pg.Client({ ...target.endpoint, password });
+      c.on('error', () => {});
+      return c;
+    };
+    let c = admin();
+    await c.connect();
+    const kept = await keptIds(c);
+    await c.end();
+    // Small, slow batches so the restart lands in the middle of the sweep.
+    const drain = new DrainOperation({ target, table: TABLE, connectTimeoutMs: 2000, throttle: { nice: 2, targetBatchMs: 5, initialBlocks: 2, maxBlocks: 4 } });
+    const running = drain.start();
+    while (drain.progress.batches < 5) await new Promise((r) => setTimeout(r, 20));
+    const sweptBefore = drain.progress.blocksSwept;
+    await server.stop();
+    await new Promise((r) => setTimeout(r, 1000));
+    server = await startServer({ binDir, dataDir: path.join(dir, 'data'), superuser: 'postgres', password, port: server.port, settings: { fsync: 'off' } });
+    const summary = await running;
+    expect(summary.stopReason).toBe('done');
+    expect(summary.reconnects).toBeGreaterThan(0);
+    expect(sweptBefore).toBeLessThan(summary.blocksTotal);
+    expect(summary.blocksSwept).toBe(summary.blocksTotal);
+    c = admin();
+    await c.connect();
+    expect(await keptIds(c)).toEqual(kept);
+    const left = await c.query(`SELECT count(*)::int AS n FROM "UserSession" WHERE "expiresAt" < NOW() OR ("userId" IS NULL AND "createdAt" < NOW() - INTERVAL '24 hours')`);
+    expect(left.rows[0].n).toBe(0);
+    await c.end();
+  });
+});
