@@ -3,6 +3,7 @@ import { EXIT, ToolError } from '../errors.js';
 import { readConstraints, readIndexes } from './definition.js';
 import { rebuildLockHolder, tryRebuildLock, type Connect } from './engine.js';
 import { rebuildNames, rsql, type RebuildNames } from './names.js';
+import { cancelAutovacuumBlockers } from './autovacuum.js';
 import { findBackups } from './preflight.js';
 import type { TableRef } from '../sql.js';
 
@@ -13,8 +14,10 @@ export type DropEvent =
 export interface DropOptions {
   /** Heap blocks given back per slice (8 kB each). */
   sliceBlocks?: number;
-  /** Pause between slices, so the disk and the WAL settle. */
+  /** Pause between slices, so the disk and the WAL settle (at least half as long as the slice itself took). */
   pauseMs?: number;
+  /** vacuum_cost_delay of the slices' VACUUM (ms; 0 = unthrottled): spreads its WAL over time, as autovacuum does. */
+  vacuumCostDelayMs?: number;
   lockTimeoutMs?: number;
   onEvent?: (e: DropEvent) => void;
   stop?: { stopped: boolean };
@@ -28,8 +31,19 @@ export interface DropResult {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A statement with a short lock_timeout, retried with backoff: it never queues in front of the live API. */
-async function shortLock(client: pg.ClientBase, names: RebuildNames, text: string, lockTimeoutMs: number, deadlineMs = 60_000): Promise<void> {
+/**
+ * A statement with a short lock_timeout, retried with backoff: it never queues in front of the live API. An
+ * autovacuum worker on the backup that blocks it is cancelled (never an anti-wraparound one), as PostgreSQL would.
+ */
+async function shortLock(
+  client: pg.ClientBase,
+  names: RebuildNames,
+  text: string,
+  lockTimeoutMs: number,
+  table: string,
+  emit: (e: DropEvent) => void,
+  deadlineMs = 60_000,
+): Promise<void> {
   const start = Date.now();
   let wait = 50;
   for (;;) {
@@ -42,8 +56,10 @@ async function shortLock(client: pg.ClientBase, names: RebuildNames, text: strin
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {});
       if ((err as { code?: string }).code !== '55P03' || Date.now() - start > deadlineMs) throw err;
-      wait = Math.min(2000, wait * 2);
-      await sleep(wait);
+      const cancelled = await cancelAutovacuumBlockers(client, names, [table]);
+      for (const w of cancelled) emit({ type: 'drop-step', table, action: `cancelled autovacuum pid ${w.pid} (${w.query ?? ''})`, ms: 0 });
+      if (!cancelled.length) wait = Math.min(2000, wait * 2);
+      await sleep(cancelled.length ? 20 : wait);
     }
   }
 }
@@ -56,8 +72,8 @@ async function shortLock(client: pg.ClientBase, names: RebuildNames, text: strin
  */
 export async function dropBackups(connect: Connect, table: TableRef, opts: DropOptions = {}): Promise<DropResult> {
   const names = rebuildNames(table);
-  const slice = opts.sliceBlocks ?? 4096;
-  const pause = opts.pauseMs ?? 200;
+  const slice = opts.sliceBlocks ?? 1024;
+  const pause = opts.pauseMs ?? 100;
   const lockTimeoutMs = opts.lockTimeoutMs ?? 100;
   const emit = (e: DropEvent) => opts.onEvent?.(e);
   const started = performance.now();
@@ -70,30 +86,37 @@ export async function dropBackups(connect: Connect, table: TableRef, opts: DropO
     let freed = 0;
     for (const b of backups) {
       const target = { tables: { target: b.name } };
+      const locked = (text: string) => shortLock(client, names, text, lockTimeoutMs, b.name, emit);
       const timed = async (action: string, fn: () => Promise<void>) => {
         const t = performance.now();
         await fn();
         emit({ type: 'drop-step', table: b.name, action, ms: Math.round(performance.now() - t) });
       };
+      // 0. No autovacuum on the backup any more (its storage parameters no longer matter: it is going).
+      await locked(rsql('rebuild_backup_autovacuum_off', names, target));
       // 1. Constraints: the foreign key first (its triggers live on "User"), then primary key and unique ones.
       const constraints = await readConstraints(client, names, b.name);
       for (const c of [...constraints.filter((c) => c.type === 'f'), ...constraints.filter((c) => c.type === 'p' || c.type === 'u')]) {
         await timed(`drop constraint ${c.name}`, () =>
-          shortLock(client, names, rsql('rebuild_drop_constraint', names, { ...target, idents: { constraint: c.name } }), lockTimeoutMs),
+          locked(rsql('rebuild_drop_constraint', names, { ...target, idents: { constraint: c.name } })),
         );
       }
       // 2. The other indexes, one file each.
       for (const ix of await readIndexes(client, names, b.name)) {
-        await timed(`drop index ${ix.name}`, () => shortLock(client, names, rsql('rebuild_drop_index', names, { tables: { index: ix.name } }), lockTimeoutMs));
+        await timed(`drop index ${ix.name}`, () => locked(rsql('rebuild_drop_index', names, { tables: { index: ix.name } })));
       }
       // 3. The heap, a slice at a time from the end.
       let blocks = Number((await client.query(rsql('rebuild_blocks', names), [b.oid])).rows[0].blocks);
       const total = blocks;
       let stuck = 0;
+      const slicesStarted = performance.now();
+      await client.query(rsql('rebuild_set_session', names), ['vacuum_cost_delay', `${opts.vacuumCostDelayMs ?? 2}ms`]);
       while (blocks > slice) {
         if (opts.stop?.stopped) throw new ToolError(`stopped while dropping "${b.name}"; run the drop again to go on`, EXIT.failure);
+        const t = performance.now();
         await client.query(rsql('rebuild_backup_delete_tail', names, target), [`(${blocks - slice},0)`]);
         await client.query(rsql('rebuild_backup_vacuum', names, target));
+        const took = performance.now() - t;
         const now = Number((await client.query(rsql('rebuild_blocks', names), [b.oid])).rows[0].blocks);
         if (now >= blocks) {
           // VACUUM could not truncate (an old snapshot still sees the rows): wait a little, then drop the rest.
@@ -101,9 +124,10 @@ export async function dropBackups(connect: Connect, table: TableRef, opts: DropO
         } else stuck = 0;
         blocks = now;
         emit({ type: 'drop-progress', table: b.name, blocksLeft: blocks, blocksTotal: total, bytesFreed: (total - blocks) * 8192 });
-        await sleep(pause);
+        await sleep(Math.max(pause, Math.min(2000, took / 2)));
       }
-      await timed('drop table', () => shortLock(client, names, rsql('rebuild_drop_table', names, target), lockTimeoutMs));
+      emit({ type: 'drop-step', table: b.name, action: 'give back the heap in slices', ms: Math.round(performance.now() - slicesStarted) });
+      await timed('drop table', () => locked(rsql('rebuild_drop_table', names, target)));
       freed += b.bytes;
     }
     return { tables: backups.map((b) => b.name), bytesFreed: freed, seconds: Math.round((performance.now() - started) / 10) / 100 };

@@ -9,6 +9,7 @@ import { embeddedBinDir, initCluster, startServer, type RunningServer } from '..
 import { createSchemaAndSeed } from '../../src/demo/seed.js';
 import { autovacuumBlockers, cancelAutovacuum } from '../../src/rebuild/autovacuum.js';
 import { runRebuild, type RebuildEvent } from '../../src/rebuild/engine.js';
+import { dropBackups, type DropEvent } from '../../src/rebuild/backup.js';
 import { createTestDatabase, seedHatchet, TABLE, type TestDatabase } from '../helpers.js';
 import { connectFor, leftoverObjects, names } from './util.js';
 
@@ -166,5 +167,22 @@ describe('a real autovacuum worker on "UserSession" (own server, autovacuum_napt
     expect(retries.filter((r) => r.step === 'capture').length).toBeLessThan(5);
     const now = (await pool.query(`SELECT reloptions FROM pg_class WHERE oid = 'public."UserSession"'::regclass`)).rows[0].reloptions;
     expect(now).toEqual(reloptions);
+
+    // The backup (the old table, its dead rows, the same slow autovacuum settings) draws autovacuum again; the
+    // drop cancels the worker that blocks it instead of retrying for ever, and turns autovacuum off on the backup.
+    let again: { pid: number } | undefined;
+    for (let i = 0; i < 150 && !again; i++) {
+      again = (
+        await pool.query(`SELECT pid FROM pg_stat_activity WHERE backend_type = 'autovacuum worker' AND query LIKE '%before_rebuild%'`)
+      ).rows[0];
+      if (!again) await sleep(200);
+    }
+    expect(again, 'an autovacuum worker on the backup within 30 s').toBeDefined();
+    const events: DropEvent[] = [];
+    const t = performance.now();
+    const r = await dropBackups(connect, TABLE, { sliceBlocks: 20, pauseMs: 1, onEvent: (e) => events.push(e) });
+    expect(r.tables).toEqual([stats.backupTable]);
+    expect(events).toContainEqual(expect.objectContaining({ type: 'drop-step', action: expect.stringMatching(new RegExp(`^cancelled autovacuum pid ${again!.pid} \\(autovacuum:`)) }));
+    expect(performance.now() - t).toBeLessThan(30_000);
   }, 120_000);
 });
