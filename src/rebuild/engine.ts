@@ -71,6 +71,8 @@ export interface RebuildOptions {
    * tables when a lock we need times out, as PostgreSQL does itself after deadlock_timeout (default true).
    */
   cancelAutovacuum?: boolean;
+  /** work_mem of the verification's one scan (default 128MB). */
+  verifyWorkMem?: string;
   /** maintenance_work_mem for the index builds (default 256MB). */
   maintenanceWorkMem?: string;
   onEvent?: (e: RebuildEvent) => void;
@@ -356,6 +358,8 @@ async function stepVerify(ctx: Ctx): Promise<void> {
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   let r;
   try {
+    // The new table's ids in one in-memory hash: a batched hash join would spill every old row to disk.
+    await client.query(rsql('rebuild_set_local', names), ['work_mem', ctx.opts.verifyWorkMem ?? '128MB']);
     r = (await client.query(rsql('rebuild_verify_rows', names))).rows[0];
     await client.query('COMMIT');
   } catch (err) {
