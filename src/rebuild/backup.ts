@@ -16,7 +16,10 @@ export interface DropOptions {
   sliceBlocks?: number;
   /** Pause between slices, so the disk and the WAL settle (at least half as long as the slice itself took). */
   pauseMs?: number;
-  /** vacuum_cost_delay of the slices' VACUUM (ms; 0 = unthrottled): spreads its WAL over time, as autovacuum does. */
+  /**
+   * vacuum_cost_delay of the slices' VACUUM (ms; default 0 = unthrottled). Measured once at 2 ms with 1024-block
+   * slices under a concurrent neighbour's load: no better, so off by default (see docs/benchmarks-rebuild.md).
+   */
   vacuumCostDelayMs?: number;
   lockTimeoutMs?: number;
   onEvent?: (e: DropEvent) => void;
@@ -72,8 +75,8 @@ async function shortLock(
  */
 export async function dropBackups(connect: Connect, table: TableRef, opts: DropOptions = {}): Promise<DropResult> {
   const names = rebuildNames(table);
-  const slice = opts.sliceBlocks ?? 1024;
-  const pause = opts.pauseMs ?? 100;
+  const slice = opts.sliceBlocks ?? 4096;
+  const pause = opts.pauseMs ?? 200;
   const lockTimeoutMs = opts.lockTimeoutMs ?? 100;
   const emit = (e: DropEvent) => opts.onEvent?.(e);
   const started = performance.now();
@@ -110,7 +113,7 @@ export async function dropBackups(connect: Connect, table: TableRef, opts: DropO
       const total = blocks;
       let stuck = 0;
       const slicesStarted = performance.now();
-      await client.query(rsql('rebuild_set_session', names), ['vacuum_cost_delay', `${opts.vacuumCostDelayMs ?? 2}ms`]);
+      if (opts.vacuumCostDelayMs) await client.query(rsql('rebuild_set_session', names), ['vacuum_cost_delay', `${opts.vacuumCostDelayMs}ms`]);
       while (blocks > slice) {
         if (opts.stop?.stopped) throw new ToolError(`stopped while dropping "${b.name}"; run the drop again to go on`, EXIT.failure);
         const t = performance.now();
