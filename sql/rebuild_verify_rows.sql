@@ -1,5 +1,5 @@
 -- Lock: ACCESS SHARE on "UserSession", the new table and the log. Verification before the swap, in one snapshot
--- and ONE scan of "UserSession" (hash joins against the small new table and log): every row Hatchet's rule keeps
+-- and ONE scan of "UserSession" (hashed subplans of the small new table and log): every row Hatchet's rule keeps
 -- and that was not written during the rebuild is in the new table (missing), the new table holds nothing else that
 -- was not written (extra = untouched - matched), and those rows are identical in both tables (two order-independent
 -- hashes: the sum of a 60-bit piece of each row image's md5, with the counts; no sort, no size limit).
@@ -10,12 +10,13 @@ untouched_new AS MATERIALIZED (
    WHERE NOT EXISTS (SELECT 1 FROM touched t WHERE t.id = n.id)
 ),
 old_side AS (
-  SELECT count(u.id)::bigint AS matched,
-         count(*) FILTER (WHERE u.id IS NULL AND t.id IS NULL AND NOT {{rule}})::bigint AS missing,
-         COALESCE(sum(('x' || left(md5(o::text), 15))::bit(60)::bigint::numeric) FILTER (WHERE u.id IS NOT NULL), 0) AS old_hash
+  -- Hashed subplans (never a hash join that could pick the big table as its hash side): one sequential scan.
+  SELECT count(*) FILTER (WHERE o.id IN (SELECT id FROM untouched_new))::bigint AS matched,
+         count(*) FILTER (WHERE NOT {{rule}} AND o.id NOT IN (SELECT id FROM touched)
+                            AND o.id NOT IN (SELECT id FROM untouched_new))::bigint AS missing,
+         COALESCE(sum(('x' || left(md5(o::text), 15))::bit(60)::bigint::numeric)
+                    FILTER (WHERE o.id IN (SELECT id FROM untouched_new)), 0) AS old_hash
     FROM {{table}} o
-    LEFT JOIN untouched_new u ON u.id = o.id
-    LEFT JOIN touched t ON t.id = o.id
 )
 SELECT o.missing,
        ((SELECT count(*) FROM untouched_new) - o.matched)::bigint AS extra,
