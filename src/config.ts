@@ -28,6 +28,7 @@ const OPTIONS = {
   nice: { type: 'string' },
   'max-lag': { type: 'string' },
   'max-active': { type: 'string' },
+  'max-wal-rate': { type: 'string' },
   'max-rows': { type: 'string' },
   'max-duration': { type: 'string' },
   vacuum: { type: 'boolean' },

@@ -9,7 +9,8 @@ import {
   describeReason,
   faster as fasterSettings,
   nextBlocks,
-  nicePauseMs,
+  lsnBytes,
+  pauseAfterBatch,
   percentile,
   slower as slowerSettings,
   throttleReason,
@@ -53,6 +54,21 @@ export interface DrainOptions {
   /** lock_timeout of the careful path (table locks only: rows are skipped). */
   lockTimeoutMs?: number;
   random?: () => number;
+  /**
+   * backend_flush_after of the drain's connection (e.g. '256kB'): the kernel writes the pages the drain evicts
+   * as it goes, instead of the next checkpoint's fsync writing them all at once. null leaves the server's value.
+   */
+  backendFlushAfter?: string | null;
+  /** Read each deleted range once more, one batch later, so its pages are pruned while still in memory (default true). */
+  prune?: boolean;
+}
+
+/** PostgreSQL's own checkpoint_flush_after default on Linux. */
+export const DEFAULT_BACKEND_FLUSH_AFTER = '256kB';
+
+/** Settings of the drain's own connection (sql/drain_session_settings.sql), once after it connects. */
+export async function applySessionSettings(c: pg.ClientBase, backendFlushAfter: string): Promise<void> {
+  await c.query(rawSql('drain_session_settings'), [backendFlushAfter]);
 }
 
 export interface ThrottleState {
@@ -77,8 +93,16 @@ export interface DrainProgress {
   batchBlocks: number;
   lastBatchMs: number;
   lastBatchRows: number;
+  /** WAL the sweep's batches wrote so far (bytes, from pg_current_wal_insert_lsn() before and after each). */
+  walBytes: number;
+  /** That WAL per second of sweep (MB = 2^20 bytes). */
+  walMBps: number;
   targetBatchMs: number;
   nice: number;
+  /** --max-wal-rate in MB/s, or null when off. */
+  maxWalMBps: number | null;
+  /** What set the last pause after a batch: the nice ratio, the WAL-rate limit, or nothing. */
+  pauseBy: 'nice' | 'wal-rate' | null;
   paused: boolean;
   stopping: boolean;
   throttle: ThrottleState;
@@ -101,8 +125,13 @@ export interface DrainSummary {
   msPer1000BlocksByTenth: number[];
   /** Time waiting on replica lag, active backends or error backoff. */
   throttledMs: number;
-  /** Time in the pauses after batches (--nice). */
+  /** Time in the pauses after batches (--nice and --max-wal-rate together). */
   niceMs: number;
+  /** The part of niceMs the WAL-rate limit added beyond the nice pause. */
+  walLimitedMs: number;
+  /** WAL the sweep's batches wrote (bytes) and its rate over the sweep (MB/s, 2^20 bytes). */
+  walBytes: number;
+  walMBps: number;
   /** Time paused by the operator. */
   pausedMs: number;
   blocksSwept: number;
@@ -266,12 +295,15 @@ export class DrainOperation {
   private batchBlockCounts: number[] = [];
   private throttledMs = 0;
   private niceMs = 0;
+  private walLimitedMs = 0;
   private pausedMs = 0;
   private lockedRanges = 0;
   private maxTuplesPerPage = 291;
   private sweepStart = 0;
   private sweepEnd = 0;
   private stopRequested = false;
+  private readonly flushAfter: string | null;
+  private readonly prune: boolean;
   progress: DrainProgress;
 
   constructor(private readonly opts: DrainOptions) {
@@ -279,6 +311,8 @@ export class DrainOperation {
     this.random = opts.random ?? Math.random;
     this.maxRows = opts.maxRows ?? null;
     this.maxDurationMs = opts.maxDurationMs ?? null;
+    this.flushAfter = opts.backendFlushAfter === undefined ? DEFAULT_BACKEND_FLUSH_AFTER : opts.backendFlushAfter;
+    this.prune = opts.prune ?? true;
     this.progress = {
       phase: 'idle',
       blocksSwept: 0,
@@ -291,8 +325,12 @@ export class DrainOperation {
       batchBlocks: this.settings.initialBlocks,
       lastBatchMs: 0,
       lastBatchRows: 0,
+      walBytes: 0,
+      walMBps: 0,
       targetBatchMs: this.settings.targetBatchMs,
       nice: this.settings.nice,
+      maxWalMBps: this.settings.maxWalMBps,
+      pauseBy: null,
       paused: false,
       stopping: false,
       throttle: { reason: null, detail: 'running', replicaLagS: null, activeBackends: null },
@@ -368,7 +406,7 @@ export class DrainOperation {
 
   private applySettings(s: ThrottleSettings): void {
     this.settings = s;
-    this.update({ targetBatchMs: s.targetBatchMs, nice: s.nice }, true);
+    this.update({ targetBatchMs: s.targetBatchMs, nice: s.nice, maxWalMBps: s.maxWalMBps }, true);
   }
 
   /** Sleep that pause / resume / stop cut short. */
@@ -394,6 +432,7 @@ export class DrainOperation {
       statementTimeoutMs: 30 * 60_000,
       applicationName: 'hatchet-sessions drain',
     });
+    if (this.flushAfter !== null) await applySessionSettings(this.client, this.flushAfter);
     return this.client;
   }
 
@@ -432,6 +471,11 @@ export class DrainOperation {
       else this.throttledMs += Date.now() - t;
       if (reason !== 'paused') lastCheck.at = 0; // read the load again before going on
     }
+  }
+
+  /** The server's WAL insert position in bytes. */
+  private async walPosition(c: pg.Client): Promise<number> {
+    return lsnBytes((await c.query(rawSql('wal_lsn'))).rows[0].lsn);
   }
 
   /** One batch in its own transaction; the number of rows deleted. */
@@ -492,6 +536,7 @@ export class DrainOperation {
     let blocks = Math.min(this.settings.initialBlocks, this.settings.maxBlocks);
     let failures = 0;
     const lastCheck = { at: 0 };
+    let prevRange: [number, number] | null = null;
     this.sweepStart = Date.now();
     const maxRetries = this.opts.maxRetries ?? 8;
     while (next < total) {
@@ -505,9 +550,14 @@ export class DrainOperation {
         const to = Math.min(total, next + blocks);
         const left = this.maxRows === null ? null : this.maxRows - this.progress.rowsDeleted;
         const rowLimit = left !== null && left < (to - next) * this.maxTuplesPerPage ? left : null;
+        const walBefore = await this.walPosition(c);
         const t = performance.now();
+        // Prune the range the previous batch deleted (its rows are dead to everyone by now): see sql/drain_prune.sql.
+        if (this.prune && prevRange) await c.query(sql('drain_prune', this.opts.table), [blockTid(prevRange[0]), blockTid(prevRange[1])]);
         const rows = await this.batch(c, next, to, rowLimit);
         const ms = performance.now() - t;
+        prevRange = [next, to];
+        const walBytes = Math.max(0, (await this.walPosition(c)) - walBefore);
         this.batchTimes.push(ms);
         this.batchBlockCounts.push(to - next);
         failures = 0;
@@ -517,6 +567,8 @@ export class DrainOperation {
         const elapsed = Date.now() - this.sweepStart;
         const rowsDeleted = this.progress.rowsDeleted + rows;
         const blocksPerMs = next / Math.max(1, elapsed);
+        const walTotal = this.progress.walBytes + walBytes;
+        const pause = next < total && !this.stopRequested ? pauseAfterBatch(ms, walBytes, this.settings, this.random) : { ms: 0, by: null };
         this.update({
           blocksSwept: next,
           rowsDeleted,
@@ -527,12 +579,16 @@ export class DrainOperation {
           batchBlocks: blocks,
           lastBatchMs: ms,
           lastBatchRows: rows,
+          walBytes: walTotal,
+          walMBps: round1((walTotal * 1000) / Math.max(1, elapsed) / 1048576),
+          pauseBy: pause.by,
         });
-        if (next < total && !this.stopRequested) {
-          const pause = nicePauseMs(ms, this.settings.nice, this.random);
+        if (pause.ms > 0) {
           const t2 = Date.now();
-          await this.wait(pause);
-          this.niceMs += Date.now() - t2;
+          await this.wait(pause.ms);
+          const waited = Date.now() - t2;
+          this.niceMs += waited;
+          if (pause.by === 'wal-rate') this.walLimitedMs += Math.max(0, waited - ms * this.settings.nice);
         }
       } catch (err) {
         if (!isRetryable(err)) throw err;
@@ -626,6 +682,9 @@ export class DrainOperation {
       msPer1000BlocksByTenth: perBlockByTenth(this.batchTimes, this.batchBlockCounts),
       throttledMs: this.throttledMs,
       niceMs: this.niceMs,
+      walLimitedMs: Math.round(this.walLimitedMs),
+      walBytes: p.walBytes,
+      walMBps: round1((p.walBytes * 1000) / Math.max(1, durationMs) / 1048576),
       pausedMs: this.pausedMs,
       blocksSwept: p.blocksSwept,
       blocksTotal: p.blocksTotal,

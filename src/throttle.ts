@@ -12,6 +12,12 @@ export interface ThrottleSettings {
   maxLagS: number | null;
   /** Pause while more than this many other backends are active; null = off. */
   maxActive: number | null;
+  /**
+   * Pause after each batch so the drain's own WAL stays under this many MB (2^20 bytes) per second, batch and
+   * pause together; null = off. Every deleted page costs a full-page image in the WAL and a dirty page that must
+   * reach the disk: this caps the write rate the drain adds to the disk the live API's commits flush to.
+   */
+  maxWalMBps: number | null;
   minBlocks: number;
   maxBlocks: number;
   initialBlocks: number;
@@ -22,6 +28,7 @@ export const DEFAULT_THROTTLE: ThrottleSettings = {
   nice: 0.5,
   maxLagS: 10,
   maxActive: null,
+  maxWalMBps: 48,
   minBlocks: 1,
   maxBlocks: 20_000,
   initialBlocks: 64,
@@ -30,6 +37,7 @@ export const DEFAULT_THROTTLE: ThrottleSettings = {
 /** Bounds of the live controls (+ / -). */
 export const TARGET_BOUNDS = { min: 5, max: 2000 } as const;
 export const NICE_BOUNDS = { min: 0, max: 20 } as const;
+export const WAL_RATE_BOUNDS = { min: 1, max: 10_000 } as const;
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 
@@ -47,6 +55,36 @@ export function nicePauseMs(batchMs: number, nice: number, random: () => number 
   if (nice <= 0) return 0;
   const base = nice * batchMs;
   return Math.max(0, Math.round(base * (0.8 + 0.4 * random())));
+}
+
+/**
+ * Pause after a batch that wrote `walBytes` of WAL in `batchMs`, so that batch and pause together stay under
+ * `maxWalMBps` (0 when the limit is off or already met). No jitter: nicePauseMs's jitter applies when it is longer.
+ */
+export function walPauseMs(walBytes: number, batchMs: number, maxWalMBps: number | null): number {
+  if (maxWalMBps === null || maxWalMBps <= 0 || walBytes <= 0) return 0;
+  const needMs = (walBytes * 1000) / (maxWalMBps * 1048576);
+  return Math.max(0, Math.round(needMs - batchMs));
+}
+
+/** The pause after a batch: the longer of the nice pause and the WAL-rate pause, and which one it is. */
+export function pauseAfterBatch(
+  batchMs: number,
+  walBytes: number,
+  settings: Pick<ThrottleSettings, 'nice' | 'maxWalMBps'>,
+  random: () => number = Math.random,
+): { ms: number; by: 'nice' | 'wal-rate' | null } {
+  const nice = nicePauseMs(batchMs, settings.nice, random);
+  const wal = walPauseMs(walBytes, batchMs, settings.maxWalMBps);
+  if (wal > nice) return { ms: wal, by: 'wal-rate' };
+  return { ms: nice, by: nice > 0 ? 'nice' : null };
+}
+
+/** Bytes from the start of the WAL of an LSN like '16/B374D848' (exact below 2^53, i.e. 8 PB of WAL). */
+export function lsnBytes(lsn: string): number {
+  const m = /^([0-9A-Fa-f]{1,8})\/([0-9A-Fa-f]{1,8})$/.exec(lsn.trim());
+  if (!m) throw new Error(`not an LSN: ${lsn}`);
+  return parseInt(m[1]!, 16) * 2 ** 32 + parseInt(m[2]!, 16);
 }
 
 /** Backoff after the n-th consecutive error (n from 1): exponential, capped, with "equal jitter". */
@@ -90,16 +128,29 @@ export function describeReason(reason: ThrottleReason | null, sample?: LoadSampl
   }
 }
 
-/** `+`: longer batches, shorter pauses. */
+const scaleWal = (rate: number | null, by: number) =>
+  rate === null ? null : Math.round(clamp(rate * by, WAL_RATE_BOUNDS.min, WAL_RATE_BOUNDS.max));
+
+/** `+`: longer batches, shorter pauses, a higher WAL-rate limit (an off limit stays off). */
 export function faster(s: ThrottleSettings): ThrottleSettings {
   const nice = s.nice / 1.5 < 0.05 ? 0 : s.nice / 1.5;
-  return { ...s, targetBatchMs: Math.round(clamp(s.targetBatchMs * 1.5, TARGET_BOUNDS.min, TARGET_BOUNDS.max)), nice: round2(nice) };
+  return {
+    ...s,
+    targetBatchMs: Math.round(clamp(s.targetBatchMs * 1.5, TARGET_BOUNDS.min, TARGET_BOUNDS.max)),
+    nice: round2(nice),
+    maxWalMBps: scaleWal(s.maxWalMBps, 1.5),
+  };
 }
 
-/** `-`: shorter batches, longer pauses (a nice of 0 becomes 0.25). */
+/** `-`: shorter batches, longer pauses (a nice of 0 becomes 0.25), a lower WAL-rate limit. */
 export function slower(s: ThrottleSettings): ThrottleSettings {
   const nice = s.nice === 0 ? 0.25 : clamp(s.nice * 1.5, NICE_BOUNDS.min, NICE_BOUNDS.max);
-  return { ...s, targetBatchMs: Math.round(clamp(s.targetBatchMs / 1.5, TARGET_BOUNDS.min, TARGET_BOUNDS.max)), nice: round2(nice) };
+  return {
+    ...s,
+    targetBatchMs: Math.round(clamp(s.targetBatchMs / 1.5, TARGET_BOUNDS.min, TARGET_BOUNDS.max)),
+    nice: round2(nice),
+    maxWalMBps: scaleWal(s.maxWalMBps, 1 / 1.5),
+  };
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;

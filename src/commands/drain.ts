@@ -4,7 +4,7 @@ import { EXIT, ToolError, usageError } from '../errors.js';
 import { formatBytes, formatCount, formatDuration } from '../format.js';
 import { openSession } from '../session.js';
 import { exactStatus } from '../status.js';
-import { DEFAULT_THROTTLE, NICE_BOUNDS, type ThrottleSettings } from '../throttle.js';
+import { DEFAULT_THROTTLE, NICE_BOUNDS, WAL_RATE_BOUNDS, type ThrottleSettings } from '../throttle.js';
 import { confirmTyped, interactive } from './confirm.js';
 import { onStopSignal } from '../signals.js';
 
@@ -30,15 +30,26 @@ export function drainFlags(flags: Flags): DrainFlags {
   const str = (name: string) => (typeof flags[name] === 'string' ? (flags[name] as string) : undefined);
   const maxLag = str('max-lag');
   const maxActive = str('max-active');
+  const maxWal = str('max-wal-rate');
+  const nice = str('nice') ? parseRatio(str('nice')!, 'nice', NICE_BOUNDS.min, NICE_BOUNDS.max) : DEFAULT_THROTTLE.nice;
   return {
     yes: Boolean(flags.yes),
     dryRun: Boolean(flags['dry-run']),
     throttle: {
       ...DEFAULT_THROTTLE,
       targetBatchMs: str('target-batch-ms') ? parseInteger(str('target-batch-ms')!, 'target-batch-ms', 1, 60_000) : DEFAULT_THROTTLE.targetBatchMs,
-      nice: str('nice') ? parseRatio(str('nice')!, 'nice', NICE_BOUNDS.min, NICE_BOUNDS.max) : DEFAULT_THROTTLE.nice,
+      nice,
       maxLagS: maxLag === undefined ? DEFAULT_THROTTLE.maxLagS : maxLag === 'off' ? null : parseDuration(maxLag, 'max-lag') / 1000,
       maxActive: maxActive === undefined || maxActive === 'off' ? null : parseInteger(maxActive, 'max-active', 1, 1_000_000),
+      // --nice 0 means flat out: the WAL-rate limit is off too, unless --max-wal-rate is given.
+      maxWalMBps:
+        maxWal === undefined
+          ? nice === 0
+            ? null
+            : DEFAULT_THROTTLE.maxWalMBps
+          : maxWal === 'off'
+            ? null
+            : parseInteger(maxWal, 'max-wal-rate', WAL_RATE_BOUNDS.min, WAL_RATE_BOUNDS.max),
     },
     maxRows: str('max-rows') ? parseInteger(str('max-rows')!, 'max-rows', 1, Number.MAX_SAFE_INTEGER) : null,
     maxDurationMs: str('max-duration') ? parseDuration(str('max-duration')!, 'max-duration') : null,
@@ -70,7 +81,8 @@ export function summaryText(s: DrainSummary): string {
     `  batches           ${formatCount(s.batches)}`,
     `  rows/s            ${formatCount(s.rowsPerSecond)}`,
     `  batch ms          p50 ${s.batchMs.p50}  p95 ${s.batchMs.p95}  max ${s.batchMs.max}`,
-    `  throttled         ${formatDuration(s.throttledMs)} (lag, load, retries); nice pauses ${formatDuration(s.niceMs)}; paused ${formatDuration(s.pausedMs)}`,
+    `  throttled         ${formatDuration(s.throttledMs)} (lag, load, retries); pauses after batches ${formatDuration(s.niceMs)} (${formatDuration(s.walLimitedMs)} of it for the WAL rate); paused ${formatDuration(s.pausedMs)}`,
+    `  WAL written       ${formatBytes(s.walBytes)} (${s.walMBps} MB/s over the sweep)`,
     `  blocks swept      ${formatCount(s.blocksSwept)}/${formatCount(s.blocksTotal)}`,
     `  still deletable   ${s.remainingDeletable === null ? 'not counted' : formatCount(s.remainingDeletable)}${s.lockedRanges ? ` (${s.lockedRanges} ranges had locked rows)` : ''}`,
     `  space reusable    ${formatBytes(s.reusableBytes)} of ${formatBytes(s.heapBytes)} heap${s.vacuumed ? ' (vacuumed)' : ' (after the next vacuum; --vacuum runs it)'}`,
@@ -154,7 +166,10 @@ export async function runDrain(config: Config): Promise<number> {
       op.stop();
     };
     const offSignals = onStopSignal(onSignal);
-    if (!config.json) write(`Draining ${session.description}, target ${flags.throttle.targetBatchMs} ms per batch, nice ${flags.throttle.nice}.`);
+    if (!config.json) {
+      const wal = flags.throttle.maxWalMBps === null ? 'no WAL-rate limit' : `WAL at most ${flags.throttle.maxWalMBps} MB/s`;
+      write(`Draining ${session.description}, target ${flags.throttle.targetBatchMs} ms per batch, nice ${flags.throttle.nice}, ${wal}.`);
+    }
     try {
       const summary = await op.start();
       write(config.json ? JSON.stringify({ type: 'summary', ...summary }) : summaryText(summary));

@@ -53,6 +53,8 @@ describe('drain, headless', () => {
     [['--max-active', '0']],
     [['--max-rows', '1.5']],
     [['--max-duration', '5parsecs']],
+    [['--max-wal-rate', '0']],
+    [['--max-wal-rate', 'fast']],
   ])('bad value %j: exit 2', async (args) => {
     const result = await runCli(['drain', '--yes', ...args], { DATABASE_URL: db.url });
     expect(result.code).toBe(2);
@@ -112,12 +114,37 @@ describe('drain, headless', () => {
     expect(await count()).toBeGreaterThanOrEqual(kept);
   });
 
+  test('--max-wal-rate: the drain measures its WAL and pauses for the limit', async () => {
+    await reseed(20_000);
+    const result = await runCli(['drain', '--yes', '--json', '--nice', '0', '--max-wal-rate', '1'], { DATABASE_URL: db.url });
+    expect(result.code).toBe(0);
+    const lines = parseLines(result.stdout);
+    const s = lines.at(-1)!;
+    expect(s).toMatchObject({ type: 'summary', stopReason: 'done', remainingDeletable: 0 });
+    expect(s.walBytes).toBeGreaterThan(0);
+    expect(s.walMBps).toBeGreaterThan(0);
+    expect(s.walLimitedMs).toBeGreaterThan(0);
+    expect(s.niceMs).toBeGreaterThan(0); // --nice 0, so every pause came from the WAL-rate limit
+    const progress = lines.filter((l) => l.type === 'progress');
+    expect(progress.every((p) => p.maxWalMBps === 1)).toBe(true);
+  });
+
+  test('--nice 0 turns the default WAL-rate limit off: no pause at all', async () => {
+    await reseed(5_000);
+    const result = await runCli(['drain', '--yes', '--json', '--nice', '0'], { DATABASE_URL: db.url });
+    const s = parseLines(result.stdout).at(-1)!;
+    expect(s).toMatchObject({ type: 'summary', stopReason: 'done', niceMs: 0, walLimitedMs: 0 });
+    expect(s.walBytes).toBeGreaterThan(0);
+  });
+
   test('text output names the statistics', async () => {
     const result = await runCli(['drain', '--yes'], { DATABASE_URL: db.url });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/Drain done: every block swept/);
     expect(result.stdout).toMatch(/rows deleted\s+0/);
     expect(result.stdout).toMatch(/batch ms\s+p50 [\d.]+\s+p95 [\d.]+\s+max [\d.]+/);
+    expect(result.stdout).toMatch(/WAL at most 48 MB\/s/);
+    expect(result.stdout).toMatch(/WAL written\s+\S+/);
   });
 });
 

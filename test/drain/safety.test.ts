@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import pg from 'pg';
-import { DrainOperation, type DrainOptions } from '../../src/drain.js';
+import { DEFAULT_BACKEND_FLUSH_AFTER, DrainOperation, applySessionSettings, type DrainOptions } from '../../src/drain.js';
 import { rawSql } from '../../src/sql.js';
 import { createTestDatabase, seedHatchet, TABLE, type TestDatabase } from '../helpers.js';
 
@@ -156,5 +156,19 @@ describe('connection loss', () => {
     expect(summary.remainingDeletable).toBe(0);
     const present = await ids('true');
     expect([...keptBefore].filter((id) => !present.has(id))).toEqual([]);
+  });
+});
+
+describe("the drain's own connection", () => {
+  test('asks the kernel to write the pages it evicts as it goes (backend_flush_after), for that session only', async () => {
+    const client = await db.pool.connect();
+    try {
+      await applySessionSettings(client, DEFAULT_BACKEND_FLUSH_AFTER);
+      expect((await client.query('SHOW backend_flush_after')).rows[0].backend_flush_after).toBe('256kB');
+    } finally {
+      client.release(true); // a session setting: do not hand this connection back to the pool
+    }
+    const other = await db.pool.query('SHOW backend_flush_after');
+    expect(other.rows[0].backend_flush_after).toBe('0');
   });
 });

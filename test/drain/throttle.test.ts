@@ -5,8 +5,11 @@ import {
   describeReason,
   faster,
   nextBlocks,
+  lsnBytes,
   nicePauseMs,
+  pauseAfterBatch,
   percentile,
+  walPauseMs,
   slower,
   throttleReason,
 } from '../../src/throttle.js';
@@ -56,6 +59,37 @@ describe('pauses', () => {
   });
 });
 
+describe('WAL-rate limit', () => {
+  const MB = 1048576;
+  test('pauses so that batch and pause together stay at the limit', () => {
+    // 8 MB in 50 ms at 32 MB/s needs 250 ms in all: a 200 ms pause.
+    expect(walPauseMs(8 * MB, 50, 32)).toBe(200);
+    expect(walPauseMs(1 * MB, 50, 32)).toBe(0); // already under the limit
+    expect(walPauseMs(8 * MB, 50, null)).toBe(0); // off
+    expect(walPauseMs(0, 50, 32)).toBe(0);
+  });
+
+  test('the longer of the nice pause and the WAL pause wins, and says which', () => {
+    const mid = () => 0.5;
+    expect(pauseAfterBatch(50, 8 * MB, { nice: 0.5, maxWalMBps: 32 }, mid)).toEqual({ ms: 200, by: 'wal-rate' });
+    expect(pauseAfterBatch(50, 1 * MB, { nice: 0.5, maxWalMBps: 32 }, mid)).toEqual({ ms: 25, by: 'nice' });
+    expect(pauseAfterBatch(50, 8 * MB, { nice: 0, maxWalMBps: null }, mid)).toEqual({ ms: 0, by: null });
+    expect(pauseAfterBatch(50, 8 * MB, { nice: 0, maxWalMBps: 32 }, mid)).toEqual({ ms: 200, by: 'wal-rate' });
+  });
+
+  test('the default limit is on', () => {
+    expect(DEFAULT_THROTTLE.maxWalMBps).toBeGreaterThan(0);
+  });
+
+  test('LSNs in bytes', () => {
+    expect(lsnBytes('0/0')).toBe(0);
+    expect(lsnBytes('0/10')).toBe(16);
+    expect(lsnBytes('1/0')).toBe(2 ** 32);
+    expect(lsnBytes('16/B374D848') - lsnBytes('16/B374D000')).toBe(0x848);
+    expect(() => lsnBytes('nonsense')).toThrow(/not an LSN/);
+  });
+});
+
 describe('throttle reasons: any reason wins', () => {
   const s = { maxLagS: 10, maxActive: 20 };
   test('none when all is well', () => {
@@ -90,6 +124,15 @@ describe('live controls', () => {
     const s = slower(DEFAULT_THROTTLE);
     expect(s.targetBatchMs).toBe(33);
     expect(s.nice).toBe(0.75);
+  });
+  test('the WAL-rate limit follows: higher with +, lower with -, an off limit stays off', () => {
+    const base = { ...DEFAULT_THROTTLE, maxWalMBps: 48 };
+    expect(faster(base).maxWalMBps).toBe(72);
+    expect(slower(base).maxWalMBps).toBe(32);
+    expect(faster({ ...base, maxWalMBps: null }).maxWalMBps).toBeNull();
+    let t = base;
+    for (let i = 0; i < 30; i++) t = slower(t);
+    expect(t.maxWalMBps).toBe(1);
   });
   test('nice reaches 0 and comes back', () => {
     let t = DEFAULT_THROTTLE;

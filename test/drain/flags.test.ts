@@ -1,0 +1,20 @@
+import { describe, expect, test } from 'vitest';
+import { drainFlags } from '../../src/commands/drain.js';
+import { DEFAULT_THROTTLE } from '../../src/throttle.js';
+
+describe('drain flags: --max-wal-rate', () => {
+  test('on by default, at the documented limit', () => {
+    expect(drainFlags({}).throttle.maxWalMBps).toBe(DEFAULT_THROTTLE.maxWalMBps);
+    expect(DEFAULT_THROTTLE.maxWalMBps).toBe(48);
+  });
+  test('--nice 0 is flat out: the limit is off unless given', () => {
+    expect(drainFlags({ nice: '0' }).throttle.maxWalMBps).toBeNull();
+    expect(drainFlags({ nice: '0', 'max-wal-rate': '20' }).throttle.maxWalMBps).toBe(20);
+  });
+  test('a number of MB/s, or off', () => {
+    expect(drainFlags({ 'max-wal-rate': '100' }).throttle.maxWalMBps).toBe(100);
+    expect(drainFlags({ 'max-wal-rate': 'off' }).throttle.maxWalMBps).toBeNull();
+    expect(() => drainFlags({ 'max-wal-rate': '0' })).toThrow(/max-wal-rate/);
+    expect(() => drainFlags({ 'max-wal-rate': 'lots' })).toThrow(/max-wal-rate/);
+  });
+});
