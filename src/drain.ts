@@ -478,6 +478,19 @@ export class DrainOperation {
     return lsnBytes((await c.query(rawSql('wal_lsn'))).rows[0].lsn);
   }
 
+  /** Read a swept range again (sql/drain_prune.sql) under the batch's limits: it never waits on a table lock. */
+  private async pruneRange(c: pg.Client, [from, to]: [number, number]): Promise<void> {
+    await c.query('BEGIN');
+    try {
+      await c.query(rawSql('drain_batch_settings'), [String(this.opts.lockTimeoutMs ?? 1000), String(Math.max(5000, this.settings.targetBatchMs * 40))]);
+      await c.query(sql('drain_prune', this.opts.table), [blockTid(from), blockTid(to)]);
+      await c.query('COMMIT');
+    } catch (err) {
+      if (!isConnectionLoss(err)) await c.query('ROLLBACK').catch(() => {});
+      throw err;
+    }
+  }
+
   /** One batch in its own transaction; the number of rows deleted. */
   private async batch(c: pg.Client, from: number, to: number, rowLimit: number | null): Promise<number> {
     const statementTimeout = String(Math.max(5000, this.settings.targetBatchMs * 40));
@@ -553,7 +566,7 @@ export class DrainOperation {
         const walBefore = await this.walPosition(c);
         const t = performance.now();
         // Prune the range the previous batch deleted (its rows are dead to everyone by now): see sql/drain_prune.sql.
-        if (this.prune && prevRange) await c.query(sql('drain_prune', this.opts.table), [blockTid(prevRange[0]), blockTid(prevRange[1])]);
+        if (this.prune && prevRange) await this.pruneRange(c, prevRange);
         const rows = await this.batch(c, next, to, rowLimit);
         const ms = performance.now() - t;
         prevRange = [next, to];
