@@ -3,6 +3,7 @@ import type { ConnectionTarget } from './config.js';
 import { connectClient } from './db.js';
 import { EXIT, ToolError, describeError } from './errors.js';
 import { rawSql, sql, type TableRef } from './sql.js';
+import { WakeableSleep } from './sleep.js';
 import {
   DEFAULT_THROTTLE,
   backoffMs,
@@ -288,7 +289,7 @@ export class DrainOperation {
   private readonly maxDurationMs: number | null;
   private client: pg.Client | null = null;
   private started?: Promise<DrainSummary>;
-  private wake: (() => void) | null = null;
+  private readonly sleeper = new WakeableSleep();
   private lastProgressAt = 0;
   private batchTimes: number[] = [];
   /** Blocks each batch covered (same order as batchTimes). */
@@ -381,19 +382,19 @@ export class DrainOperation {
 
   pause(): void {
     this.update({ paused: true }, true);
-    this.wake?.();
+    this.sleeper.wakeUp();
   }
 
   resume(): void {
     this.update({ paused: false }, true);
-    this.wake?.();
+    this.sleeper.wakeUp();
   }
 
   /** Stop after the current batch; the summary still comes (with ANALYZE and the final count). */
   stop(): void {
     this.stopRequested = true;
     this.update({ stopping: true }, true);
-    this.wake?.();
+    this.sleeper.wakeUp();
   }
 
   faster(): void {
@@ -409,19 +410,7 @@ export class DrainOperation {
     this.update({ targetBatchMs: s.targetBatchMs, nice: s.nice, maxWalMBps: s.maxWalMBps }, true);
   }
 
-  /** Sleep that pause / resume / stop cut short. */
-  private async wait(ms: number): Promise<void> {
-    if (ms <= 0) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    });
-    this.wake = null;
-  }
+
 
   private async connect(): Promise<pg.Client> {
     if (this.client) return this.client;
@@ -466,7 +455,7 @@ export class DrainOperation {
       this.setThrottle({ reason, detail: describeReason(reason, sample, this.settings), ...sample });
       if (reason === null) return;
       const t = Date.now();
-      await this.wait(reason === 'paused' ? 60_000 : checkEvery);
+      await this.sleeper.sleep(reason === 'paused' ? 60_000 : checkEvery);
       if (reason === 'paused') this.pausedMs += Date.now() - t;
       else this.throttledMs += Date.now() - t;
       if (reason !== 'paused') lastCheck.at = 0; // read the load again before going on
@@ -598,7 +587,7 @@ export class DrainOperation {
         });
         if (pause.ms > 0) {
           const t2 = Date.now();
-          await this.wait(pause.ms);
+          await this.sleeper.sleep(pause.ms);
           const waited = Date.now() - t2;
           this.niceMs += waited;
           if (pause.by === 'wal-rate') this.walLimitedMs += Math.max(0, waited - ms * this.settings.nice);
@@ -619,7 +608,7 @@ export class DrainOperation {
         this.update({ retries: this.progress.retries + 1, lastError: message, batchBlocks: blocks });
         this.setThrottle({ ...this.progress.throttle, reason: 'backoff', detail: `retry ${failures}/${maxRetries} in ${waitMs}ms: ${message}` });
         const t = Date.now();
-        await this.wait(waitMs);
+        await this.sleeper.sleep(waitMs);
         this.throttledMs += Date.now() - t;
       }
     }
