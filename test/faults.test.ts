@@ -1,14 +1,9 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { parseConfig, type ConnectionTarget } from '../src/config.js';
-import { createSchemaAndSeed } from '../src/demo/seed.js';
-import { embeddedBinDir, initCluster, startServer, type RunningServer } from '../src/demo/server.js';
+import type { ConnectionTarget } from '../src/config.js';
 import { DrainOperation } from '../src/drain.js';
 import { exactStatus } from '../src/status.js';
-import { createTestDatabase, seedHatchet, TABLE, type TestDatabase } from './helpers.js';
+import { createTestDatabase, seedHatchet, startOwnServer, TABLE, type OwnServer, type TestDatabase } from './helpers.js';
 
 /** Kept rows by id, to prove a fault lost none. */
 async function keptIds(db: pg.Pool | pg.Client): Promise<string[]> {
@@ -77,27 +72,15 @@ describe('the drain survives timeouts', () => {
 });
 
 describe('the drain survives a server restart', () => {
-  let dir: string;
-  let server: RunningServer;
+  let own: OwnServer;
   let target: ConnectionTarget;
-  const password = 'restart-drain-secret';
-  const binDir = process.env.TEST_PG_BIN || embeddedBinDir();
+  let password: string;
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hatchet-sessions-drain-restart-'));
-    fs.chmodSync(dir, 0o755);
-    initCluster(binDir, path.join(dir, 'data'), 'postgres', password);
-    server = await startServer({ binDir, dataDir: path.join(dir, 'data'), superuser: 'postgres', password, settings: { fsync: 'off' } });
-    target = parseConfig(['--database-url', `postgres://postgres:${password}@127.0.0.1:${server.port}/postgres`], {}).target as ConnectionTarget;
-    const client = new pg.Client({ ...target.endpoint, password });
-    await client.connect();
-    await createSchemaAndSeed(client, TABLE, { rows: 60_000, withIndex: true });
-    await client.end();
+    own = await startOwnServer('drain-restart', 60_000);
+    ({ target, password } = own);
   });
-  afterAll(async () => {
-    await server.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => own.dispose());
 
   test('stopped and started mid-drain: it reconnects, resumes from the last committed block, loses no kept row', async () => {
     const admin = () => {
@@ -114,9 +97,9 @@ describe('the drain survives a server restart', () => {
     const running = drain.start();
     while (drain.progress.batches < 5) await new Promise((r) => setTimeout(r, 20));
     const sweptBefore = drain.progress.blocksSwept;
-    await server.stop();
+    await own.down();
     await new Promise((r) => setTimeout(r, 1000));
-    server = await startServer({ binDir, dataDir: path.join(dir, 'data'), superuser: 'postgres', password, port: server.port, settings: { fsync: 'off' } });
+    await own.up();
     const summary = await running;
     expect(summary.stopReason).toBe('done');
     expect(summary.reconnects).toBeGreaterThan(0);

@@ -103,3 +103,46 @@ export function runCli(args: string[], env: Record<string, string> = {}, timeout
     });
   });
 }
+
+/** A PostgreSQL server a test has to itself (to stop and start it), with Hatchet's tables seeded in "postgres". */
+export interface OwnServer {
+  target: ConnectionTarget;
+  password: string;
+  /** Stop the server (a crash or a restart, as clients see it). */
+  down(): Promise<void>;
+  /** Start it again on the same port. */
+  up(): Promise<void>;
+  /** Stop it for good and remove its files. */
+  dispose(): Promise<void>;
+}
+
+export async function startOwnServer(name: string, rows: number): Promise<OwnServer> {
+  const { embeddedBinDir, initCluster, startServer } = await import('../src/demo/server.js');
+  const fs = await import('node:fs');
+  const os = await import('node:os');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `hatchet-sessions-${name}-`));
+  fs.chmodSync(dir, 0o755); // as root, the postgres user must reach the data directory
+  const password = `${name}-secret`;
+  const binDir = process.env.TEST_PG_BIN || embeddedBinDir();
+  const dataDir = path.join(dir, 'data');
+  initCluster(binDir, dataDir, 'postgres', password);
+  let server = await startServer({ binDir, dataDir, superuser: 'postgres', password, settings: { fsync: 'off' } });
+  const port = server.port;
+  const target = parseConfig(['--database-url', `postgres://postgres:${password}@127.0.0.1:${port}/postgres`], {}).target as ConnectionTarget;
+  const client = new pg.Client({ ...target.endpoint, password });
+  await client.connect();
+  await createSchemaAndSeed(client, TABLE, { rows, withIndex: true });
+  await client.end();
+  return {
+    target,
+    password,
+    down: () => server.stop(),
+    async up() {
+      server = await startServer({ binDir, dataDir, superuser: 'postgres', password, port, settings: { fsync: 'off' } });
+    },
+    async dispose() {
+      await server.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,17 +1,14 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { parseConfig, type ConnectionTarget } from '../src/config.js';
-import { embeddedBinDir, initCluster, startServer, type RunningServer } from '../src/demo/server.js';
+import type { ConnectionTarget } from '../src/config.js';
 import { Metrics, serveMetrics } from '../src/metrics.js';
 import { Scheduler, type ScheduleEvent } from '../src/schedule/scheduler.js';
 import { parseSchedule } from '../src/schedule/timing.js';
 import { TOOL_LOCK_KEY, tableLockKey, tryRunnerLock } from '../src/schedule/runner-lock.js';
 import { exactStatus } from '../src/status.js';
-import { createTestDatabase, ROOT, seedHatchet, TABLE, type TestDatabase } from './helpers.js';
+import { createTestDatabase, ROOT, seedHatchet, startOwnServer, TABLE, type OwnServer, type TestDatabase } from './helpers.js';
 
 const fast = { targetBatchMs: 20, nice: 0 };
 
@@ -104,28 +101,15 @@ describe('the schedule on the shared test server', () => {
 });
 
 describe('faults on a server of its own', () => {
-  let dir: string;
-  let server: RunningServer;
+  let own: OwnServer;
   let target: ConnectionTarget;
-  const password = 'restart-test-secret';
-  const binDir = process.env.TEST_PG_BIN || embeddedBinDir();
+  let password: string;
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hatchet-sessions-restart-'));
-    fs.chmodSync(dir, 0o755);
-    initCluster(binDir, path.join(dir, 'data'), 'postgres', password);
-    server = await startServer({ binDir, dataDir: path.join(dir, 'data'), superuser: 'postgres', password, settings: { fsync: 'off' } });
-    target = parseConfig(['--database-url', `postgres://postgres:${password}@127.0.0.1:${server.port}/postgres`], {}).target as ConnectionTarget;
-    const client = new pg.Client({ ...target.endpoint, password });
-    await client.connect();
-    const { createSchemaAndSeed } = await import('../src/demo/seed.js');
-    await createSchemaAndSeed(client, TABLE, { rows: 5000, withIndex: true });
-    await client.end();
+    own = await startOwnServer('restart', 5000);
+    ({ target, password } = own);
   });
-  afterAll(async () => {
-    await server.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => own.dispose());
 
   test('/metrics and /healthz; the server restarted: 503 while away, then 200, and runs go on', async () => {
     const metrics = new Metrics();
@@ -159,12 +143,12 @@ describe('faults on a server of its own', () => {
         expect(line).toMatch(/^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[^}]*\})? -?[0-9.e+-]+|NaN$/);
       }
 
-      await server.stop();
+      await own.down();
       await waitFor(() => events.some((e) => e.event === 'connection_lost') || events.some((e) => e.event === 'run_failed'), 30_000);
       await waitFor(async () => (await get('/healthz')).status === 503, 30_000);
       expect((await get('/metrics')).text).toContain('hatchet_sessions_database_up 0');
 
-      server = await startServer({ binDir, dataDir: path.join(dir, 'data'), superuser: 'postgres', password, port: server.port, settings: { fsync: 'off' } });
+      await own.up();
       const doneBefore = scheduler.state.history.filter((r) => r.outcome === 'done').length;
       await waitFor(() => scheduler.state.history.filter((r) => r.outcome === 'done').length > doneBefore, 30_000);
       expect((await get('/healthz')).status).toBe(200);
@@ -183,7 +167,7 @@ describe('faults on a server of its own', () => {
         SELECT gen_random_uuid(), NOW() - INTERVAL '2 days', NOW() - INTERVAL '2 days', NOW() + INTERVAL '28 days' FROM generate_series(1, 300000)`);
       const keptBefore = (await admin.query(`SELECT count(*)::int AS n FROM "UserSession" WHERE NOT ("expiresAt" < NOW() OR ("userId" IS NULL AND "createdAt" < NOW() - INTERVAL '24 hours'))`)).rows[0].n;
       const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'schedule', '--json', '--target-batch-ms', '1', '--nice', '20'], {
-        env: { PATH: process.env.PATH ?? '', DATABASE_URL: `postgres://postgres:${password}@127.0.0.1:${server.port}/postgres` },
+        env: { PATH: process.env.PATH ?? '', DATABASE_URL: `postgres://postgres:${password}@127.0.0.1:${target.endpoint.port}/postgres` },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let out = '';
