@@ -94,7 +94,7 @@ describe('drain, headless', () => {
   });
 
   test('--json: progress lines, then one summary with every field; everything deletable is gone', async () => {
-    const kept = await count(`NOT ${sql('rule', TABLE).replace(/^--.*$/gm, '')}`.replace('NOW()', "NOW() + INTERVAL '10 minutes'"));
+    const kept = await count(`NOT ${sql('rule', TABLE).replace(/^--.*$/gm, '')}`.replaceAll('NOW()', "NOW() + INTERVAL '10 minutes'"));
     const result = await runCli(['drain', '--yes', '--json', '--nice', '0'], { DATABASE_URL: db.url });
     expect(result.code).toBe(0);
     const lines = parseLines(result.stdout);
