@@ -60,7 +60,7 @@ export interface DrainOptions {
    * as it goes, instead of the next checkpoint's fsync writing them all at once. null leaves the server's value.
    */
   backendFlushAfter?: string | null;
-  /** Read each deleted range once more, one batch later, so its pages are pruned while still in memory (default true). */
+  /** Read each deleted range once more, one batch later, so its pages are pruned while still in memory (default: when nice > 0). */
   prune?: boolean;
 }
 
@@ -313,7 +313,8 @@ export class DrainOperation {
     this.maxRows = opts.maxRows ?? null;
     this.maxDurationMs = opts.maxDurationMs ?? null;
     this.flushAfter = opts.backendFlushAfter === undefined ? DEFAULT_BACKEND_FLUSH_AFTER : opts.backendFlushAfter;
-    this.prune = opts.prune ?? true;
+    // The pruning re-read spreads the writes of a paced drain; unthrottled (--nice 0) only speed counts.
+    this.prune = opts.prune ?? this.settings.nice > 0;
     this.progress = {
       phase: 'idle',
       blocksSwept: 0,
