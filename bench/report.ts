@@ -31,6 +31,8 @@ export interface BenchReport {
   loadRate: number;
   loadConnections: number;
   capSeconds: number;
+  /** --drain-args of the run (extra arguments for every run of our drain). */
+  drainArgs?: string[];
   idle?: LoadStats;
   dashboard?: DashboardCost[];
   samplerMemory?: SamplerMemory | { error: string };
@@ -151,6 +153,7 @@ export function renderMarkdown(rep: BenchReport): string {
   p(`| table size | ${fmtBytes(rep.table.totalBytes)} with indexes (heap ${fmtBytes(rep.table.heapBytes)}, indexes ${fmtBytes(rep.table.indexBytes)}); seeded in ${rep.seedSeconds.toFixed(0)} s |`);
   p(`| live load | ${rep.loadRate} login-like transactions/s on ${rep.loadConnections} connections |`);
   p(`| cap on slow loops | ${rep.capSeconds} s |`);
+  if (rep.drainArgs?.length) p(`| extra arguments of every drain run | \`${rep.drainArgs.join(' ')}\` |`);
   p(`| sections | ${rep.sections.join(', ')}; whole run ${(rep.runSeconds / 60).toFixed(1)} min |`);
   p();
   p('Server settings: PostgreSQL\'s defaults (as `initdb` writes them), except `listen_addresses=127.0.0.1` and no unix socket.');

@@ -81,15 +81,20 @@ async function runMethod(cluster: BenchCluster, def: MethodDef, opts: BenchOptio
     const lsn = await walLsn(admin);
     const ckpt = await checkpoints(admin);
     log(`${def.id}: running${def.capped ? ` (cap ${opts.capSeconds} s)` : ''}`);
+    const drainLines: Array<[number, string]> = [];
     load.start();
     try {
       result.run =
         def.kind === 'drain'
-          ? await runOurDrain(cluster.url(db), def, (opts.capSeconds + 1800) * 1000)
+          ? await runOurDrain(cluster.url(db), def, (opts.capSeconds + 1800) * 1000, opts.drainArgs, drainLines)
           : await runSqlMethod(worker, def, opts.capSeconds * 1000);
     } finally {
       result.load = await load.stop();
       await worker.end().catch(() => {});
+      if (opts.trace) {
+        fs.mkdirSync(opts.trace, { recursive: true });
+        fs.writeFileSync(path.join(opts.trace, `${def.id}.json`), JSON.stringify({ load: load.trace(), drain: drainLines }));
+      }
     }
     result.walBytes = await walDiff(admin, lsn);
     const ckptAfter = await checkpoints(admin);
@@ -274,6 +279,7 @@ async function main(): Promise<number> {
       loadRate: opts.loadRate,
       loadConnections: opts.loadConnections,
       capSeconds: opts.capSeconds,
+      drainArgs: opts.drainArgs,
       idle,
       dashboard,
       samplerMemory,
