@@ -1,28 +1,27 @@
--- Lock: ACCESS SHARE on "UserSession", the new table and the log. Verification before the swap, in one snapshot
--- and ONE scan of "UserSession" (hashed subplans of the small new table and log): every row Hatchet's rule keeps
--- and that was not written during the rebuild is in the new table (missing), the new table holds nothing else that
--- was not written (extra = untouched - matched), and those rows are identical in both tables (two order-independent
--- hashes: the sum of a 60-bit piece of each row image's md5, with the counts; no sort, no size limit).
+-- Lock: ACCESS SHARE on the new table, the log and the copy's ledger; none on "UserSession" (not read). The
+-- verification before the swap, in one snapshot: for every id never written during the rebuild (no entry in the
+-- log), the new table holds exactly the rows the copy wrote from "UserSession"'s kept rows (the ledger): none
+-- missing, none extra, each identical (its hash_record_extended equals the hash taken at the copy). Rows written
+-- during the rebuild are the replay's: the new table took their latest committed state from "UserSession".
+-- Two small tables joined by id (a hash join: work_mem is raised for it); "UserSession" is not scanned again.
 WITH touched AS (SELECT DISTINCT id FROM {{log}}),
-untouched_new AS MATERIALIZED (
-  SELECT n.id, ('x' || left(md5(n::text), 15))::bit(60)::bigint AS h
-    FROM {{new}} n
+new_rows AS (
+  SELECT n.id, hash_record_extended(n, 0) AS h FROM {{new}} n
    WHERE NOT EXISTS (SELECT 1 FROM touched t WHERE t.id = n.id)
 ),
-old_side AS (
-  -- Hashed subplans (never a hash join that could pick the big table as its hash side): one sequential scan.
-  SELECT count(*) FILTER (WHERE o.id IN (SELECT id FROM untouched_new))::bigint AS matched,
-         count(*) FILTER (WHERE NOT {{rule}} AND o.id NOT IN (SELECT id FROM touched)
-                            AND o.id NOT IN (SELECT id FROM untouched_new))::bigint AS missing,
-         COALESCE(sum(('x' || left(md5(o::text), 15))::bit(60)::bigint::numeric)
-                    FILTER (WHERE o.id IN (SELECT id FROM untouched_new)), 0) AS old_hash
-    FROM {{table}} o
+copied AS (
+  SELECT c.id, c.h FROM {{copied}} c
+   WHERE NOT EXISTS (SELECT 1 FROM touched t WHERE t.id = c.id)
+),
+pairs AS (
+  SELECT n.id AS new_id, c.id AS copied_id, n.h AS new_h, c.h AS copied_h
+    FROM new_rows n FULL JOIN copied c ON c.id = n.id
 )
-SELECT o.missing,
-       ((SELECT count(*) FROM untouched_new) - o.matched)::bigint AS extra,
-       (SELECT count(*) FROM untouched_new)::bigint AS untouched,
+SELECT count(*) FILTER (WHERE new_id IS NULL)::bigint AS missing,
+       count(*) FILTER (WHERE copied_id IS NULL)::bigint AS extra,
+       count(*) FILTER (WHERE new_id IS NOT NULL AND copied_id IS NOT NULL AND new_h <> copied_h)::bigint AS differ,
+       count(new_id)::bigint AS untouched,
        (SELECT count(*) FROM {{new}})::bigint AS new_rows,
-       (SELECT count(*) FROM touched)::bigint AS touched_ids,
-       (SELECT COALESCE(sum(h::numeric), 0) FROM untouched_new)::text AS new_hash,
-       o.old_hash::text AS old_hash
-  FROM old_side o
+       (SELECT count(*) FROM {{copied}})::bigint AS copied_rows,
+       (SELECT count(*) FROM touched)::bigint AS touched_ids
+  FROM pairs

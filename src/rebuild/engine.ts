@@ -48,12 +48,18 @@ export interface RebuildStats {
 }
 
 export interface VerifyRows {
+  /** Kept rows never written during the rebuild that the new table lacks. */
   missing: number;
+  /** Rows of the new table, never written during the rebuild, that are not kept rows. */
   extra: number;
+  /** Rows present on both sides whose content differs (by hash); 0 when only sums were compared (scan). */
+  differ?: number;
   untouched: number;
   newRows: number;
   touchedIds: number;
   hashesEqual: boolean;
+  /** 'ledger': against the copy's ledger (two small tables); 'scan': one scan of "UserSession" (old rebuilds). */
+  method?: 'ledger' | 'scan';
 }
 
 export interface RebuildOptions {
@@ -254,10 +260,16 @@ async function stepCopy(ctx: Ctx): Promise<void> {
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
   try {
     const blocks = Number((await client.query(rsql('rebuild_blocks', names), [plan.definition.oid])).rows[0].blocks);
+    // The ledger (id, hash of each row written) is created in this transaction: it exists only with a committed copy.
+    await client.query(rsql('rebuild_copied_create', names));
     let rows = 0;
+    // Contiguous block ranges from 0, the last one open-ended: every row of the snapshot is read exactly once.
+    let lower = 0;
     for (let b = 0; b < blocks || b === 0; b += per) {
       const last = b + per >= blocks;
       const upper = last ? '(4294967294,0)' : `(${b + per},0)`;
+      if (b !== lower) throw new Error(`copy: block range starts at ${b}, expected ${lower}`);
+      lower = b + per;
       const r = await client.query(rsql('rebuild_copy_batch', names), [`(${b},0)`, upper]);
       rows += r.rowCount ?? 0;
       ctx.emit({ type: 'progress', step: 'copy', done: Math.min(b + per, blocks), total: blocks, unit: 'blocks' });
@@ -355,29 +367,49 @@ async function stepReplay(ctx: Ctx): Promise<void> {
 
 async function stepVerify(ctx: Ctx): Promise<void> {
   const { client, names } = ctx;
+  // The copy's ledger is there unless the copy was made by an earlier version: then the old one-scan verification.
+  const ledger = (await client.query(rsql('rebuild_relation_exists', names), [names.schema, names.copied])).rows.length > 0;
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   let r;
   try {
-    // The new table's ids in one in-memory hash: a batched hash join would spill every old row to disk.
+    // Ledger: two small tables in one in-memory hash join. Scan: the new table's ids in one in-memory hash (a
+    // batched hash join would spill every old row to disk).
     await client.query(rsql('rebuild_set_local', names), ['work_mem', ctx.opts.verifyWorkMem ?? '128MB']);
-    r = (await client.query(rsql('rebuild_verify_rows', names))).rows[0];
+    await ctx.hook('mid:verify');
+    r = (await client.query(rsql(ledger ? 'rebuild_verify_rows' : 'rebuild_verify_rows_scan', names))).rows[0];
     await client.query('COMMIT');
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {});
     throw err;
   }
-  const v: VerifyRows = {
-    missing: Number(r.missing),
-    extra: Number(r.extra),
-    untouched: Number(r.untouched),
-    newRows: Number(r.new_rows),
-    touchedIds: Number(r.touched_ids),
-    hashesEqual: r.new_hash === r.old_hash,
-  };
+  const v: VerifyRows = ledger
+    ? {
+        missing: Number(r.missing),
+        extra: Number(r.extra),
+        differ: Number(r.differ),
+        untouched: Number(r.untouched),
+        newRows: Number(r.new_rows),
+        touchedIds: Number(r.touched_ids),
+        hashesEqual: Number(r.differ) === 0,
+        method: 'ledger',
+      }
+    : {
+        missing: Number(r.missing),
+        extra: Number(r.extra),
+        untouched: Number(r.untouched),
+        newRows: Number(r.new_rows),
+        touchedIds: Number(r.touched_ids),
+        hashesEqual: r.new_hash === r.old_hash,
+        method: 'scan',
+      };
   ctx.stats.verify = v;
-  if (v.missing || v.extra || !v.hashesEqual) {
+  // The ledger holds one entry per row copied: a different count means the copy's record is not the copy.
+  const ledgerShort = ledger && ctx.stats.rowsKept > 0 && Number(r.copied_rows) !== ctx.stats.rowsKept;
+  if (v.missing || v.extra || !v.hashesEqual || ledgerShort) {
+    const differ = v.differ !== undefined ? `${v.differ} rows differ` : `hashes ${v.hashesEqual ? 'equal' : 'differ'}`;
+    const short = ledgerShort ? `, the copy's ledger holds ${r.copied_rows} rows for ${ctx.stats.rowsKept} copied` : '';
     throw new ToolError(
-      `verification failed before the swap: ${v.missing} kept rows missing, ${v.extra} extra rows, hashes ${v.hashesEqual ? 'equal' : 'differ'}. ` +
+      `verification failed before the swap: ${v.missing} kept rows missing, ${v.extra} extra rows, ${differ}${short}. ` +
         `"UserSession" was not touched; run "hatchet-sessions recover --undo" to remove the new table`,
       EXIT.failure,
     );
@@ -504,6 +536,7 @@ async function stepVerifySchema(ctx: Ctx): Promise<void> {
 
 export async function dropCaptureObjects(client: pg.ClientBase, names: RebuildNames): Promise<void> {
   await client.query(rsql('rebuild_drop_table', names, { tables: { target: names.log } }));
+  await client.query(rsql('rebuild_drop_table', names, { tables: { target: names.copied } }));
   await client.query(rsql('rebuild_drop_function', names));
 }
 

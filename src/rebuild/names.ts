@@ -9,6 +9,8 @@ export interface RebuildNames {
   newTable: string;
   log: string;
   logPending: string;
+  /** The copy's ledger: (id, row hash) of every row the copy wrote, for the verification. */
+  copied: string;
   func: string;
   trigger: string;
   journal: string;
@@ -24,6 +26,7 @@ export function rebuildNames(table: TableRef): RebuildNames {
     newTable: `${table.name}_rebuild_new`,
     log: `${table.name}_rebuild_log`,
     logPending: `${table.name}_rebuild_log_pending`,
+    copied: `${table.name}_rebuild_copied`,
     func: `${table.name}_rebuild_capture`,
     trigger: `${table.name}_rebuild_capture`,
     journal: JOURNAL_TABLE,
@@ -43,7 +46,7 @@ export function fitName(name: string, fallback: string): string {
 
 /**
  * A rebuild statement from sql/<name>.sql. Placeholders: {{table}} the live table (qualified), {{schema}},
- * {{rule}}, and the rebuild's own objects {{new}}, {{log}}, {{func}}, {{journal}} (qualified), {{trigger}},
+ * {{rule}}, and the rebuild's own objects {{new}}, {{log}}, {{copied}}, {{func}}, {{journal}} (qualified), {{trigger}},
  * {{log_pending}}; `tables` adds qualified names ({{target}}, {{index}}), `idents` plain escaped identifiers,
  * `raw` text the caller has built from server-given definitions or checked against a whitelist.
  */
@@ -59,6 +62,7 @@ export function rsql(
     rule: rawSql('rule').replace(/^--.*$/gm, '').trim(),
     new: q(names.newTable),
     log: q(names.log),
+    copied: q(names.copied),
     func: q(names.func),
     journal: q(names.journal),
     trigger: quoteIdent(names.trigger),

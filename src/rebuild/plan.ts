@@ -43,7 +43,7 @@ export const STEP_LABELS: Record<StepName, string> = {
   validate: 'validate the foreign key',
   analyze: 'ANALYZE',
   verify_schema: 'verify indexes and constraints',
-  cleanup: 'remove trigger function and log',
+  cleanup: 'remove trigger function, log and copy ledger',
 };
 
 export function makePlan(names: RebuildNames, definition: TableDefinition, now: Date): RebuildPlan {
@@ -90,7 +90,7 @@ export const PLAN_STEPS: PlanStep[] = [
     step: 'copy',
     label: STEP_LABELS.copy,
     lock: 'ACCESS SHARE on "UserSession" (reads and writes go on); one snapshot, batches of blocks',
-    files: ['rebuild_blocks', 'rebuild_copy_batch'],
+    files: ['rebuild_blocks', 'rebuild_copied_create', 'rebuild_copy_batch'],
   },
   {
     step: 'indexes',
@@ -107,7 +107,7 @@ export const PLAN_STEPS: PlanStep[] = [
   {
     step: 'verify',
     label: STEP_LABELS.verify,
-    lock: 'ACCESS SHARE on "UserSession" (one read-only snapshot)',
+    lock: 'none on "UserSession" (one read-only snapshot of the new table, the log and the copy\'s ledger)',
     files: ['rebuild_verify_rows'],
   },
   {

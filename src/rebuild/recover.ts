@@ -17,7 +17,7 @@ export interface Leftovers {
   /** The swap committed: "UserSession" is already the rebuilt table; only finishing is possible. */
   swapped: boolean;
   backupTable: string | null;
-  /** Our objects present: new table, log, trigger, function. */
+  /** Our objects present: new table, log, copy ledger, trigger, function. */
   objects: string[];
   /** One line for the operator. */
   summary: string;
@@ -30,10 +30,13 @@ async function exists(db: pg.ClientBase | pg.Pool, names: RebuildNames, relation
 /** What an earlier rebuild left behind, for the console, preflight and `recover`. Read-only. */
 export async function detectLeftovers(db: pg.ClientBase | pg.Pool, table: TableRef): Promise<Leftovers> {
   const names = rebuildNames(table);
-  const state = journalState(await readLatestRebuild(db, names));
+  // A role that may not read the journal (not the owner: a monitoring role) still sees our objects below.
+  const events = await readLatestRebuild(db, names).catch((err) => ((err as { code?: string }).code === '42501' ? [] : Promise.reject(err)));
+  const state = journalState(events);
   const objects: string[] = [];
   if (await exists(db, names, names.newTable)) objects.push(`table "${names.newTable}"`);
   if (await exists(db, names, names.log)) objects.push(`table "${names.log}"`);
+  if (await exists(db, names, names.copied)) objects.push(`table "${names.copied}"`);
   if ((await db.query(rsql('rebuild_trigger_exists', names), [names.schema, names.table, names.trigger])).rows.length) {
     objects.push(`trigger "${names.trigger}" on "${names.table}"`);
   }

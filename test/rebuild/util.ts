@@ -30,10 +30,10 @@ export async function keptRows(db: TestDatabase): Promise<Map<string, string>> {
 /** Our objects still present (new table, log, trigger, function); empty when clean. */
 export async function leftoverObjects(db: TestDatabase): Promise<string[]> {
   const { rows } = await db.pool.query(
-    `SELECT 'relation ' || relname AS what FROM pg_class WHERE relname IN ($1, $2)
+    `SELECT 'relation ' || relname AS what FROM pg_class WHERE relname IN ($1, $2, $5)
      UNION ALL SELECT 'trigger ' || tgname FROM pg_trigger WHERE tgname = $3
      UNION ALL SELECT 'function ' || proname FROM pg_proc WHERE proname = $4`,
-    [names.newTable, names.log, names.trigger, names.func],
+    [names.newTable, names.log, names.trigger, names.func, names.copied],
   );
   return rows.map((r) => r.what);
 }
