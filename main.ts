@@ -1,4 +1,4 @@
-import { parseConfig } from './src/config.js';
+import { parseConfig, type Config } from './src/config.js';
 import { EXIT, ToolError, describeError } from './src/errors.js';
 import { USAGE } from './src/help.js';
 import { onStopSignal, SIGNAL_EXIT } from './src/signals.js';
@@ -20,17 +20,25 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write('hatchet-sessions 0.1.0\n');
     return EXIT.ok;
   }
+  // Until a command's own handler takes over (and in one-shot reads throughout), a stop signal exits at once,
+  // through process.exit so a demo server we started is stopped too: the console, drain and schedule with 0 (they
+  // had not begun anything), every other command with 128 + the signal's number.
+  const offSignals = onStopSignal((signal) =>
+    process.exit(['console', 'drain', 'schedule'].includes(config.command) ? EXIT.ok : SIGNAL_EXIT[signal]),
+  );
+  try {
+    return await runCommand(config);
+  } finally {
+    offSignals();
+  }
+}
+
+async function runCommand(config: Config): Promise<number> {
   switch (config.command) {
     case 'status':
-    case 'growth': {
-      // One-shot reads: stop at once, but through process.exit so a demo server we started is stopped too.
-      const off = onStopSignal((signal) => process.exit(SIGNAL_EXIT[signal]));
-      try {
-        return await (config.command === 'status' ? runStatus(config) : runGrowth(config));
-      } finally {
-        off();
-      }
-    }
+      return runStatus(config);
+    case 'growth':
+      return runGrowth(config);
     case 'drain':
       return runDrain(config);
     case 'create-index':
@@ -51,6 +59,7 @@ async function main(argv: string[]): Promise<number> {
       return runConsole(config);
     }
   }
+  throw new ToolError(`unknown command "${config.command}". Run "hatchet-sessions --help".`, EXIT.usage);
 }
 
 export async function run(argv: string[]): Promise<void> {

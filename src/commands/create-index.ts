@@ -5,7 +5,7 @@ import { formatCount, formatDuration } from '../format.js';
 import { CREATED_AT_INDEX } from '../inspect.js';
 import { openSession } from '../session.js';
 import { confirmTyped, interactive } from './confirm.js';
-import { onStopSignal } from '../signals.js';
+import { onStopSignal, SIGNAL_EXIT, type StopSignal } from '../signals.js';
 
 const write = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -34,12 +34,18 @@ export async function runCreateIndex(config: Config): Promise<number> {
         write(`  ${p.phase} ${part} (${formatDuration(p.elapsedMs)})`);
       }
     });
-    const onSignal = () => void build.cancel();
+    // A stop signal cancels the build (its INVALID leftover is dropped at once, or by the next run): 128 + its number.
+    let signal: StopSignal | undefined;
+    const onSignal = (s: StopSignal) => {
+      signal ??= s;
+      void build.cancel();
+    };
     const offSignals = onStopSignal(onSignal);
     try {
       const result = await build.start();
       if (config.json) write(JSON.stringify({ type: 'result', ...result }));
-      return result.outcome === 'created' || result.outcome === 'exists' ? EXIT.ok : EXIT.failure;
+      if (result.outcome === 'created' || result.outcome === 'exists') return EXIT.ok;
+      return signal && result.outcome === 'cancelled' ? SIGNAL_EXIT[signal] : EXIT.failure;
     } finally {
       offSignals();
     }

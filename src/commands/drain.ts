@@ -6,7 +6,7 @@ import { openSession } from '../session.js';
 import { exactStatus } from '../status.js';
 import { DEFAULT_THROTTLE, NICE_BOUNDS, WAL_RATE_BOUNDS, type ThrottleSettings } from '../throttle.js';
 import { confirmTyped, interactive } from './confirm.js';
-import { onStopSignal } from '../signals.js';
+import { onStopSignal, SIGNAL_EXIT, type StopSignal } from '../signals.js';
 
 export interface DrainFlags {
   yes: boolean;
@@ -159,9 +159,9 @@ export async function runDrain(config: Config): Promise<number> {
       }
     });
     let signals = 0;
-    const onSignal = () => {
+    const onSignal = (signal: StopSignal) => {
       signals += 1;
-      if (signals > 1) process.exit(EXIT.failure); // the open batch is rolled back by the server
+      if (signals > 1) process.exit(SIGNAL_EXIT[signal]); // the open batch is rolled back by the server
       if (!config.json) write('stopping after the current batch… (again to quit at once)');
       op.stop();
     };

@@ -5,8 +5,8 @@ import { EXIT, ToolError, usageError } from '../errors.js';
 import { formatBytes, formatCount } from '../format.js';
 import { openSession, type Session } from '../session.js';
 import { onStopSignal, SIGNAL_EXIT, type StopSignal } from '../signals.js';
-import { dropBackups, type DropEvent } from '../rebuild/backup.js';
-import { finishRebuild, runRebuild, RebuildInterrupted, type RebuildEvent, type RebuildStats } from '../rebuild/engine.js';
+import { dropBackups, DropStopped, type DropEvent } from '../rebuild/backup.js';
+import { finishRebuild, runRebuild, RebuildInterrupted, type RebuildEvent, type RebuildOptions, type RebuildStats } from '../rebuild/engine.js';
 import { PLAN_STEPS, STEP_LABELS, planText } from '../rebuild/plan.js';
 import { checklistText, findBackups, preflight } from '../rebuild/preflight.js';
 import { detectLeftovers, undoRebuild } from '../rebuild/recover.js';
@@ -116,12 +116,45 @@ async function withStop<T>(json: boolean, work: (stop: { stopped: boolean }) => 
   }
 }
 
-function options(config: Config) {
+function options(config: Config, stop?: { stopped: boolean }) {
   const swapTimeout = config.flags['swap-timeout'];
   return {
     terminateBlockers: Boolean(config.flags['terminate-blockers']),
     swapTimeoutMs: typeof swapTimeout === 'string' ? parseDuration(swapTimeout, 'swap-timeout') : 60_000,
+    ...(stop ? { stop, testHook: pauseHook(stop) } : {}),
   };
+}
+
+/**
+ * Tests only (test/hardening-signals.test.ts): with HATCHET_SESSIONS_TEST_PAUSE_AT=<point> (e.g. "mid:copy", see
+ * the engine's hook points) the rebuild says "test-pause <point>" on stderr there and waits, inside that step,
+ * until a stop signal arrives (at most 30 s), so a test can signal it at exactly that moment.
+ */
+function pauseHook(stop: { stopped: boolean }): RebuildOptions['testHook'] {
+  const at = process.env.HATCHET_SESSIONS_TEST_PAUSE_AT;
+  if (!at) return undefined;
+  return async (point) => {
+    if (point !== at) return;
+    process.stderr.write(`test-pause ${point}\n`);
+    const until = Date.now() + 30_000;
+    while (!stop.stopped && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+  };
+}
+
+/**
+ * Changing the table (rebuild, finishing or undoing one, dropping backups) needs its owner on a writable primary;
+ * without them, one line naming the fix (exit 2), before anything is touched.
+ */
+function requireOwner(session: Session, what: string): void {
+  const ins = session.inspection;
+  if (ins.readOnly) throw new ToolError(`cannot ${what}: ${ins.writeBlockers[0] ?? 'connections are read-only'}.`, EXIT.usage);
+  if (!ins.isOwner) {
+    throw new ToolError(
+      `cannot ${what}: role "${ins.role}" does not own "${session.table.name}" (its owner is "${ins.tableOwner}"). ` +
+        `Connect as "${ins.tableOwner}", or let this role act as the owner: GRANT "${ins.tableOwner}" TO "${ins.role}".`,
+      EXIT.usage,
+    );
+  }
 }
 
 function finish(config: Config, r: { value?: RebuildStats; signal?: StopSignal; error?: unknown }): number {
@@ -130,7 +163,7 @@ function finish(config: Config, r: { value?: RebuildStats; signal?: StopSignal; 
     write(config.json ? JSON.stringify(s) : summaryText(s));
     return EXIT.ok;
   }
-  if (r.error instanceof RebuildInterrupted && r.signal) {
+  if ((r.error instanceof RebuildInterrupted || r.error instanceof DropStopped) && r.signal) {
     const message = `${r.error.message}`;
     if (config.json) write(JSON.stringify({ type: 'interrupted', signal: r.signal, message }));
     else process.stderr.write(`hatchet-sessions: ${message}\n`);
@@ -150,9 +183,10 @@ export async function runRebuildCommand(config: Config): Promise<number> {
       else if (!backups.length) write('No backup table to drop.');
       else for (const b of backups) write(`Backup "${b.name}": ${formatBytes(b.bytes)}`);
       if (!backups.length || config.flags['dry-run']) return EXIT.ok;
+      requireOwner(session, 'drop the backup');
       if (!(await confirm(config, `Drop ${backups.length} backup table(s)`, 'drop'))) return EXIT.failure;
       const r = await withStop(json, (stop) => dropBackups(workConnection(config, session), session.table, { onEvent: reporter(json), stop }));
-      if (r.error) throw r.error;
+      if (r.error) return finish(config, r as { error: unknown; signal?: StopSignal });
       const d = r.value!;
       write(json ? JSON.stringify({ type: 'summary', dropped: d.tables, bytesFreed: d.bytesFreed, seconds: d.seconds }) : `Dropped ${d.tables.join(', ')}: ${formatBytes(d.bytesFreed)} given back in ${d.seconds}s.`);
       return EXIT.ok;
@@ -180,9 +214,11 @@ export async function runRebuildCommand(config: Config): Promise<number> {
       write(planText());
     }
     if (!p.ok) {
+      const failed = p.checks.filter((c) => c.status === 'fail');
+      // A role that may not do it, or a read-only connection, is a configuration problem (2), like drain's.
       throw new ToolError(
-        `preflight failed: ${p.checks.filter((c) => c.status === 'fail').map((c) => `${c.label}: ${c.detail}`).join('; ')}`,
-        EXIT.failure,
+        `preflight failed: ${failed.map((c) => `${c.label}: ${c.detail}`).join('; ')}`,
+        failed.some((c) => c.id === 'owner' || c.id === 'writable') ? EXIT.usage : EXIT.failure,
       );
     }
     if (config.flags['dry-run']) return EXIT.ok;
@@ -191,7 +227,7 @@ export async function runRebuildCommand(config: Config): Promise<number> {
       return EXIT.failure;
     }
     const r = await withStop(json, (stop) =>
-      runRebuild(workConnection(config, session), session.table, { ...options(config), onEvent: reporter(json), stop }),
+      runRebuild(workConnection(config, session), session.table, { ...options(config, stop), onEvent: reporter(json) }),
     );
     return finish(config, r);
   } finally {
@@ -203,6 +239,8 @@ export async function runRecoverCommand(config: Config): Promise<number> {
   const json = config.json;
   const session = await openSession(config);
   try {
+    // Finishing or undoing needs the owner; without it, say so before reading what only the owner may read.
+    if (!config.flags['dry-run']) requireOwner(session, 'recover a rebuild');
     const left = await detectLeftovers(session.pool, session.table);
     if (json) write(JSON.stringify({ type: 'leftovers', ...left }));
     else write(left.found ? `Found: ${left.summary}${left.objects.length ? ` (${left.objects.join(', ')})` : ''}.` : 'Nothing to recover: no unfinished rebuild.');
@@ -224,12 +262,12 @@ export async function runRecoverCommand(config: Config): Promise<number> {
     if (!(await confirm(config, action, session.table.name))) return EXIT.failure;
     const connect = workConnection(config, session);
     if (undo || !left.rebuildId) {
-      const r = await withStop(json, () => undoRebuild(connect, session.table, options(config)));
-      if (r.error) throw r.error;
+      const r = await withStop(json, (stop) => undoRebuild(connect, session.table, options(config, stop)));
+      if (r.error) return finish(config, r as { error: unknown; signal?: StopSignal });
       write(json ? JSON.stringify({ type: 'summary', action: 'undo', removed: r.value!.removed }) : `Undone: removed ${r.value!.removed.join(', ') || 'nothing'}.`);
       return EXIT.ok;
     }
-    const r = await withStop(json, (stop) => finishRebuild(connect, session.table, { ...options(config), onEvent: reporter(json), stop }));
+    const r = await withStop(json, (stop) => finishRebuild(connect, session.table, { ...options(config, stop), onEvent: reporter(json) }));
     return finish(config, r);
   } finally {
     await session.close();

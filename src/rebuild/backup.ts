@@ -34,6 +34,14 @@ export interface DropResult {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A stop request honoured at a safe point of the drop (between slices, or while waiting for a lock). */
+export class DropStopped extends ToolError {
+  constructor(table: string) {
+    super(`stopped while dropping "${table}"; run "hatchet-sessions rebuild --drop-backup --yes" again to go on`, EXIT.failure);
+    this.name = 'DropStopped';
+  }
+}
+
 /**
  * A statement with a short lock_timeout, retried with backoff: it never queues in front of the live API. An
  * autovacuum worker on the backup that blocks it is cancelled (never an anti-wraparound one), as PostgreSQL would.
@@ -45,6 +53,7 @@ async function shortLock(
   lockTimeoutMs: number,
   table: string,
   emit: (e: DropEvent) => void,
+  stop: { stopped: boolean } | undefined,
   deadlineMs = 60_000,
 ): Promise<void> {
   const start = Date.now();
@@ -61,6 +70,7 @@ async function shortLock(
       if ((err as { code?: string }).code !== '55P03' || Date.now() - start > deadlineMs) throw err;
       const cancelled = await cancelAutovacuumBlockers(client, names, [table]);
       for (const w of cancelled) emit({ type: 'drop-step', table, action: `cancelled autovacuum pid ${w.pid} (${w.query ?? ''})`, ms: 0 });
+      if (stop?.stopped) throw new DropStopped(table);
       if (!cancelled.length) wait = Math.min(2000, wait * 2);
       await sleep(cancelled.length ? 20 : wait);
     }
@@ -89,7 +99,7 @@ export async function dropBackups(connect: Connect, table: TableRef, opts: DropO
     let freed = 0;
     for (const b of backups) {
       const target = { tables: { target: b.name } };
-      const locked = (text: string) => shortLock(client, names, text, lockTimeoutMs, b.name, emit);
+      const locked = (text: string) => shortLock(client, names, text, lockTimeoutMs, b.name, emit, opts.stop);
       const timed = async (action: string, fn: () => Promise<void>) => {
         const t = performance.now();
         await fn();
@@ -115,7 +125,7 @@ export async function dropBackups(connect: Connect, table: TableRef, opts: DropO
       const slicesStarted = performance.now();
       if (opts.vacuumCostDelayMs) await client.query(rsql('rebuild_set_session', names), ['vacuum_cost_delay', `${opts.vacuumCostDelayMs}ms`]);
       while (blocks > slice) {
-        if (opts.stop?.stopped) throw new ToolError(`stopped while dropping "${b.name}"; run the drop again to go on`, EXIT.failure);
+        if (opts.stop?.stopped) throw new DropStopped(b.name);
         const t = performance.now();
         await client.query(rsql('rebuild_backup_delete_tail', names, target), [`(${blocks - slice},0)`]);
         await client.query(rsql('rebuild_backup_vacuum', names, target));
