@@ -382,6 +382,24 @@ describe('create-index', () => {
     expect(status.createdAtIndex).toBe('missing');
   });
 
+  test('a second signal while the cancelled build cleans up (waiting for a writer) quits at once; the next run finds the leftover', async () => {
+    const writer = await holdLock(db, 'LOCK TABLE "UserSession" IN ROW EXCLUSIVE MODE');
+    const run = start(['create-index', '--yes', '--json'], env());
+    try {
+      await waitFor('the build to wait', () => waitingOnLock(db, '%CREATE INDEX CONCURRENTLY%'));
+      run.child.kill('SIGTERM');
+      await waitFor('the cleanup to wait', () => waitingOnLock(db, '%DROP INDEX CONCURRENTLY%'));
+      run.child.kill('SIGHUP');
+      expect((await run.exited).code).toBe(129);
+      expect(await indexState()).toBe('invalid');
+      const status = JSON.parse((await runCli(['status', '--json'], env())).stdout);
+      expect(status.createdAtIndex).toBe('invalid');
+    } finally {
+      await writer.release();
+    }
+    expectNoStack(run.out.stderr);
+  });
+
   test('after the interruptions, the next create-index builds it', async () => {
     const r = await runCli(['create-index', '--yes', '--json'], env());
     expect(r.code).toBe(0);
@@ -700,6 +718,17 @@ describe('a role with SELECT only', () => {
     expect(schedule.code).toBe(2);
     expect(Date.now() - started).toBeLessThan(10_000);
     expectOneLine(schedule, new RegExp(`^hatchet-sessions: cannot schedule cleanups: ${grant.source}`));
+  });
+
+  test('create-index refuses naming the ownership it needs, not a DELETE grant (exit 2)', async () => {
+    await db.pool.query('DROP INDEX ix_user_session_cre_at_exp_at');
+    try {
+      const r = await runCli(['create-index', '--yes'], asReader);
+      expect(r.code).toBe(2);
+      expectOneLine(r, new RegExp(`cannot create the index: role "${role}" does not own "UserSession" \\(its owner is "postgres"\\)\\. Connect as "postgres", or .*GRANT "postgres" TO "${role}"`));
+    } finally {
+      expect((await runCli(['create-index', '--yes'], { DATABASE_URL: db.url })).code).toBe(0);
+    }
   });
 
   test('rebuild: preflight fails naming the ownership and the GRANT that gives it (exit 2), before and after a journal exists', async () => {

@@ -14,8 +14,15 @@ export async function runCreateIndex(config: Config): Promise<number> {
   if (!yes && !interactive()) throw usageError('create-index writes to the database: add --yes to run it without a terminal.');
   const session = await openSession(config);
   try {
-    if (session.inspection.writeBlockers.length > 0) {
-      throw new ToolError(`cannot create the index: ${session.inspection.writeBlockers.join('; ')}.`, EXIT.usage);
+    const ins = session.inspection;
+    if (ins.readOnly) throw new ToolError(`cannot create the index: ${ins.writeBlockers.join('; ')}.`, EXIT.usage);
+    // CREATE INDEX needs the table's owner (a DELETE grant does not help): name the fix, unless there is nothing to do.
+    if (!ins.isOwner && ins.createdAtIndex !== 'valid') {
+      throw new ToolError(
+        `cannot create the index: role "${ins.role}" does not own "${session.table.name}" (its owner is "${ins.tableOwner}"). ` +
+          `Connect as "${ins.tableOwner}", or let this role act as the owner: GRANT "${ins.tableOwner}" TO "${ins.role}".`,
+        EXIT.usage,
+      );
     }
     if (!yes && session.inspection.createdAtIndex !== 'valid') {
       write(`Build Hatchet's index ${CREATED_AT_INDEX} on ${session.description}:\n${createIndexSql(session.table)}`);
@@ -35,9 +42,11 @@ export async function runCreateIndex(config: Config): Promise<number> {
       }
     });
     // A stop signal cancels the build (its INVALID leftover is dropped at once, or by the next run): 128 + its number.
+    // A second one quits at once (the cleanup may wait for old transactions): status and the next run find the leftover.
     let signal: StopSignal | undefined;
     const onSignal = (s: StopSignal) => {
-      signal ??= s;
+      if (signal) process.exit(SIGNAL_EXIT[s]);
+      signal = s;
       void build.cancel();
     };
     const offSignals = onStopSignal(onSignal);
