@@ -720,6 +720,31 @@ describe('a role with SELECT only', () => {
     expectOneLine(schedule, new RegExp(`^hatchet-sessions: cannot schedule cleanups: ${grant.source}`));
   });
 
+  test('schedule: DELETE revoked while it runs: each run fails naming the GRANT (not silently), SIGTERM exits 0', async () => {
+    const deleter = `deleter_${db.name}`;
+    await db.pool.query(`CREATE ROLE ${deleter} LOGIN PASSWORD 'deleter-secret'`);
+    await db.pool.query(`GRANT SELECT, DELETE ON "UserSession" TO ${deleter}`);
+    const run = start(['schedule', '--json', '--every', '1s', '--nice', '0'], { DATABASE_URL: urlFor(db.name, deleter, 'deleter-secret') });
+    try {
+      await waitFor('a run', () => run.lines().some((l) => l.event === 'run_finished'));
+      await db.pool.query(`REVOKE DELETE ON "UserSession" FROM ${deleter}`);
+      await db.pool.query(
+        `INSERT INTO "UserSession" (id, "createdAt", "expiresAt") SELECT gen_random_uuid(), NOW() - INTERVAL '3 days', NOW() - INTERVAL '1 day' FROM generate_series(1, 10)`,
+      );
+      await waitFor('a failed run', () => run.lines().some((l) => l.event === 'run_failed'));
+      const failed = run.lines().find((l) => l.event === 'run_failed')!;
+      expect(failed.error).toMatch(new RegExp(`permission denied.*GRANT SELECT, DELETE ON "UserSession" TO "${deleter}"`));
+      run.child.kill('SIGTERM');
+      expect((await run.exited).code).toBe(0);
+      expect(run.out.stdout + run.out.stderr).not.toContain('deleter-secret');
+    } finally {
+      run.child.kill('SIGKILL');
+      await run.exited;
+      await db.pool.query(`REVOKE ALL ON "UserSession" FROM ${deleter}`);
+      await adminQuery(`DROP ROLE IF EXISTS ${deleter}`).catch(() => {});
+    }
+  });
+
   test('create-index refuses naming the ownership it needs, not a DELETE grant (exit 2)', async () => {
     await db.pool.query('DROP INDEX ix_user_session_cre_at_exp_at');
     try {

@@ -240,6 +240,11 @@ export class Scheduler {
   }
 
   private failed(run: number, startedAt: Date, error: string, rowsDeleted = 0): void {
+    if (/^permission denied/i.test(error)) {
+      // A grant revoked while the schedule runs: every run fails the same way until it is given back; say how.
+      const role = this.opts.target.endpoint.user;
+      error = `${error}: role "${role}" may no longer read or delete the sessions. GRANT SELECT, DELETE ON "${this.opts.table.name}" TO "${role}" (as the table's owner)`;
+    }
     const durationMs = Date.now() - startedAt.getTime();
     this.opts.metrics?.run('failed', durationMs / 1000);
     this.record({ run, startedAt, durationMs, outcome: 'failed', rowsDeleted, detail: error });
