@@ -2,7 +2,9 @@
 // against a real PostgreSQL; a server restarted in the middle of a rebuild; a role with SELECT only. After each: the
 // documented exit code (README "Signals"), one line on stderr and no stack trace, no session the rule keeps lost,
 // and no partial state the next start does not find ("status --json" unfinishedRebuild, "recover").
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
@@ -799,5 +801,54 @@ describe('a role with SELECT only', () => {
       expectOneLine(r, new RegExp(`cannot recover a rebuild: role "${role}" does not own "UserSession".*GRANT "postgres" TO "${role}"`));
     }
     expect((await runCli(['recover', '--yes'], { DATABASE_URL: db.url })).code).toBe(0);
+  });
+});
+
+// ------------------------------------------------------------------------------------------------ Ctrl-C at a prompt
+
+const hasTmux = (() => {
+  try {
+    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+describe.skipIf(!hasTmux)('Ctrl-C at a typed confirmation, in a terminal (tmux)', () => {
+  let db: TestDatabase;
+  const socket = `hatchet-sessions-prompt-${process.pid}`;
+  const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+  beforeAll(async () => {
+    db = await createTestDatabase('sig_prompt');
+    await seedHatchet(db, 500);
+  });
+  afterAll(async () => {
+    try {
+      tmux('kill-server');
+    } catch {
+      // already gone
+    }
+    await db?.drop();
+  });
+
+  for (const { args, prompt, code } of [
+    { args: ['drain'], prompt: 'Type "drain"', code: 0 },
+    { args: ['rebuild'], prompt: 'type UserSession to go on', code: 130 },
+  ]) test(`${args[0]}: cancelled, nothing changed, exit ${code}`, async () => {
+    const all = await allRows(db.pool);
+    const exitFile = path.join(os.tmpdir(), `hatchet-sessions-prompt-${process.pid}-${args[0]}`);
+    fs.rmSync(exitFile, { force: true });
+    const command = `DATABASE_URL='${db.url}' node ${path.join(ROOT, 'dist', 'cli.js')} ${args.join(' ')}; echo $? > ${exitFile}; sleep 30`;
+    tmux('new-session', '-d', '-s', args[0]!, '-x', '150', '-y', '40', command);
+    const screen = () => tmux('capture-pane', '-p', '-t', args[0]!);
+    await waitFor('the prompt', () => screen().includes(prompt));
+    tmux('send-keys', '-t', args[0]!, 'C-c');
+    await waitFor('the exit', () => fs.existsSync(exitFile) && fs.readFileSync(exitFile, 'utf8').trim() !== '', 10_000);
+    expect(Number(fs.readFileSync(exitFile, 'utf8'))).toBe(code);
+    expect(screen()).toContain('Cancelled: nothing was changed.');
+    expect(screen()).not.toMatch(/\n\s+at |Error/);
+    expect(await allRows(db.pool)).toEqual(all);
+    fs.rmSync(exitFile, { force: true });
   });
 });

@@ -26,7 +26,7 @@ export async function runCreateIndex(config: Config): Promise<number> {
     }
     if (!yes && session.inspection.createdAtIndex !== 'valid') {
       write(`Build Hatchet's index ${CREATED_AT_INDEX} on ${session.description}:\n${createIndexSql(session.table)}`);
-      if (!(await confirmTyped('Type "yes" to build it: ', 'yes'))) {
+      if (!(await confirmTyped('Type "yes" to build it: ', 'yes', SIGNAL_EXIT.SIGINT))) {
         write('Nothing changed.');
         return EXIT.ok;
       }

@@ -125,7 +125,7 @@ export async function runDrain(config: Config): Promise<number> {
       write(`Drain ${session.description}: ${RULE_IN_WORDS}.`);
       write(`About ${formatCount(plan.estimatedDeletable)} rows to delete over ${formatCount(plan.blocksTotal)} blocks.`);
       write(`SQL:\n${plan.sql}`);
-      if (!(await confirmTyped('Type "drain" to start: ', 'drain'))) {
+      if (!(await confirmTyped('Type "drain" to start: ', 'drain', EXIT.ok))) {
         write('Nothing deleted.');
         return EXIT.ok;
       }

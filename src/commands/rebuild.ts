@@ -1,9 +1,9 @@
-import readline from 'node:readline/promises';
 import { parseDuration, type Config } from '../config.js';
 import { connectClient } from '../db.js';
 import { EXIT, ToolError, usageError } from '../errors.js';
 import { formatBytes, formatCount } from '../format.js';
 import { openSession, type Session } from '../session.js';
+import { confirmTyped } from './confirm.js';
 import { onStopSignal, SIGNAL_EXIT, type StopSignal } from '../signals.js';
 import { dropBackups, DropStopped, type DropEvent } from '../rebuild/backup.js';
 import { finishRebuild, runRebuild, RebuildInterrupted, type RebuildEvent, type RebuildOptions, type RebuildStats } from '../rebuild/engine.js';
@@ -30,13 +30,7 @@ async function confirm(config: Config, what: string, word: string): Promise<bool
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     throw usageError(`${what} needs --yes when not run at a terminal.`);
   }
-  const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
-  try {
-    const answer = await rl.question(`${what}: type ${word} to go on, anything else to cancel: `);
-    return answer.trim() === word;
-  } finally {
-    rl.close();
-  }
+  return confirmTyped(`${what}: type ${word} to go on, anything else to cancel: `, word, SIGNAL_EXIT.SIGINT);
 }
 
 function eventLine(e: RebuildEvent): string | null {
