@@ -21,6 +21,13 @@ export interface DropOptions {
    * slices under a concurrent neighbour's load: no better, so off by default (see docs/benchmarks-rebuild.md).
    */
   vacuumCostDelayMs?: number;
+  /**
+   * Give the file back at most this fast (MB/s): VACUUM truncates every empty block at the end of the file at once
+   * (for a drained backup, the whole file), and freeing a big piece at once stalls the disk for everyone (on this
+   * machine's ext4 with online discard: ~0.7 ms per MB, all WAL fsyncs waiting). A second connection makes VACUUM
+   * suspend its truncation (see yieldTruncation) and pauses it for chunk / rate. 0: off (one truncation per VACUUM).
+   */
+  maxFreeMBps?: number;
   lockTimeoutMs?: number;
   onEvent?: (e: DropEvent) => void;
   stop?: { stopped: boolean };
@@ -78,6 +85,48 @@ async function shortLock(
 }
 
 /**
+ * While `state.done` is false (our VACUUM of the backup runs on the backend `vacuumPid`): whenever that VACUUM holds
+ * the ACCESS EXCLUSIVE lock of its truncation phase, ask for ACCESS SHARE on the backup. PostgreSQL's VACUUM notices
+ * a waiter after ~20 ms of its backward scan over empty blocks, truncates what it has checked, lets go, and takes its
+ * lock again when we let go (retrying for 5 s; after that it ends and the caller runs it again). We hold the lock for
+ * chunk / maxFreeMBps, so the file is given back a chunk at a time instead of all at once. Only the backup is
+ * locked; nothing else uses it. A stop or a lost connection leaves nothing half-done: the drop runs again.
+ */
+async function yieldTruncation(
+  yielder: pg.ClientBase,
+  names: RebuildNames,
+  backup: { name: string; oid: number },
+  vacuumPid: number,
+  state: { done: boolean; blocks: number },
+  maxFreeMBps: number,
+  onChunk: (blocksLeft: number) => void,
+): Promise<void> {
+  while (!state.done) {
+    const { truncating } = (await yielder.query(rsql('rebuild_backup_truncating', names), [backup.oid, vacuumPid])).rows[0];
+    if (!truncating) {
+      await sleep(10);
+      continue;
+    }
+    await yielder.query('BEGIN');
+    try {
+      await yielder.query(rsql('rebuild_set_local', names), ['lock_timeout', '30s']);
+      await yielder.query(rsql('rebuild_backup_lock_share', names, { tables: { target: backup.name } }));
+      const now = Number((await yielder.query(rsql('rebuild_blocks', names), [backup.oid])).rows[0].blocks);
+      if (now < state.blocks) {
+        const mb = ((state.blocks - now) * 8192) / 1048576;
+        state.blocks = now;
+        onChunk(now);
+        await sleep((mb / maxFreeMBps) * 1000);
+      }
+      await yielder.query('COMMIT');
+    } catch (err) {
+      await yielder.query('ROLLBACK').catch(() => {});
+      if ((err as { code?: string }).code !== '55P03') throw err;
+    }
+  }
+}
+
+/**
  * Drop the backups of earlier rebuilds without the two traps: its foreign key is dropped first (a short
  * lock on "User", no file deleted under it), then its indexes, then the heap is given back a slice at a time
  * from the end of the file (delete the last blocks' rows, VACUUM truncates them), with pauses; the last
@@ -88,9 +137,11 @@ export async function dropBackups(connect: Connect, table: TableRef, opts: DropO
   const slice = opts.sliceBlocks ?? 4096;
   const pause = opts.pauseMs ?? 200;
   const lockTimeoutMs = opts.lockTimeoutMs ?? 100;
+  const maxFreeMBps = opts.maxFreeMBps ?? 16;
   const emit = (e: DropEvent) => opts.onEvent?.(e);
   const started = performance.now();
   const client = await connect();
+  let yielder: pg.Client | undefined;
   try {
     if (!(await tryRebuildLock(client, names))) {
       throw new ToolError(`a rebuild is running (backend pid ${(await rebuildLockHolder(client, names)) ?? '?'}); drop the backup after it`, EXIT.failure);
@@ -128,7 +179,20 @@ export async function dropBackups(connect: Connect, table: TableRef, opts: DropO
         if (opts.stop?.stopped) throw new DropStopped(b.name);
         const t = performance.now();
         await client.query(rsql('rebuild_backup_delete_tail', names, target), [`(${blocks - slice},0)`]);
-        await client.query(rsql('rebuild_backup_vacuum', names, target));
+        if (maxFreeMBps > 0) {
+          yielder ??= await connect();
+          const vacuumPid = Number((await client.query(rsql('backend_pid', names))).rows[0].pid);
+          const state = { done: false, blocks };
+          const vacuum = client.query(rsql('rebuild_backup_vacuum', names, target)).finally(() => (state.done = true));
+          const yielding = yieldTruncation(yielder, names, b, vacuumPid, state, maxFreeMBps, (left) =>
+            emit({ type: 'drop-progress', table: b.name, blocksLeft: left, blocksTotal: total, bytesFreed: (total - left) * 8192 }),
+          ).finally(() => (state.done = true));
+          const [v, y] = await Promise.allSettled([vacuum, yielding]);
+          if (v.status === 'rejected') throw v.reason;
+          if (y.status === 'rejected') throw y.reason;
+        } else {
+          await client.query(rsql('rebuild_backup_vacuum', names, target));
+        }
         const took = performance.now() - t;
         const now = Number((await client.query(rsql('rebuild_blocks', names), [b.oid])).rows[0].blocks);
         if (now >= blocks) {
@@ -145,6 +209,7 @@ export async function dropBackups(connect: Connect, table: TableRef, opts: DropO
     }
     return { tables: backups.map((b) => b.name), bytesFreed: freed, seconds: Math.round((performance.now() - started) / 10) / 100 };
   } finally {
+    await yielder?.end().catch(() => {});
     await client.end().catch(() => {});
   }
 }
