@@ -3,5 +3,10 @@
 // URL replaced by *** (other users can read a process's arguments), and React runs its production build.
 process.title = ['hatchet-sessions', ...process.argv.slice(2)].join(' ').replace(/(postgres(?:ql)?:\/\/[^:/@\s]*:)[^@\s]*@/gi, '$1***@');
 process.env.NODE_ENV ??= 'production';
+// A stop signal while the modules load exits at once, with the code the command gives it at start-up.
+const { onStopSignal, startUpStopExit } = await import('./src/signals.js');
+const command = process.argv.slice(2).find((a) => /^(console|status|growth|drain|create-index|schedule|rebuild|recover)$/.test(a)) ?? 'console';
+const offSignals = onStopSignal((signal) => process.exit(startUpStopExit(command, signal)));
 const { run } = await import('./main.js');
 await run(process.argv.slice(2));
+offSignals();

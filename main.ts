@@ -1,7 +1,7 @@
 import { parseConfig, type Config } from './src/config.js';
 import { EXIT, ToolError, describeError } from './src/errors.js';
 import { USAGE } from './src/help.js';
-import { onStopSignal, SIGNAL_EXIT } from './src/signals.js';
+import { onStopSignal, startUpStopExit } from './src/signals.js';
 import { runStatus } from './src/commands/status.js';
 import { runGrowth } from './src/commands/growth.js';
 import { runDrain } from './src/commands/drain.js';
@@ -21,11 +21,8 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   // Until a command's own handler takes over (and in one-shot reads throughout), a stop signal exits at once,
-  // through process.exit so a demo server we started is stopped too: the console, drain and schedule with 0 (they
-  // had not begun anything), every other command with 128 + the signal's number.
-  const offSignals = onStopSignal((signal) =>
-    process.exit(['console', 'drain', 'schedule'].includes(config.command) ? EXIT.ok : SIGNAL_EXIT[signal]),
-  );
+  // through process.exit so a demo server we started is stopped too (see startUpStopExit for the code).
+  const offSignals = onStopSignal((signal) => process.exit(startUpStopExit(config.command, signal)));
   try {
     return await runCommand(config);
   } finally {
