@@ -39,5 +39,6 @@ Output:
   --version             the version
 
 Exit codes: 0 ok; 1 failure; 2 usage or configuration error; 3 cannot connect or authenticate;
-4 table missing or of an unexpected shape.
+4 table missing or of an unexpected shape; 128 + the signal's number (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP)
+when a signal stopped status, growth, create-index, rebuild or recover (drain and schedule stop with 0).
 `;
