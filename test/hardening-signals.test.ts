@@ -10,6 +10,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { connectClient } from '../src/db.js';
+import { dropBackups, DropStopped } from '../src/rebuild/backup.js';
 import { runRebuild } from '../src/rebuild/engine.js';
 import { detectLeftovers } from '../src/rebuild/recover.js';
 import { rebuildNames } from '../src/rebuild/names.js';
@@ -586,6 +587,37 @@ describe('rebuild and recover', () => {
     expect(await oid()).toBe(oidBefore);
     await expectAllThere(db.pool, all);
     expect(await ourObjects()).toEqual([]);
+  });
+
+  test('a stop between the slices of --drop-backup: DropStopped (what the CLI turns into 128 + n); the next drop finishes', async () => {
+    await reseed(db, 3000);
+    expect((await runCli(['rebuild', '--yes'], env())).code).toBe(0);
+    const all = await allRows(db.pool);
+    const connect = () => connectClient(db.target, { connectTimeoutMs: 5000, readOnly: false, statementTimeoutMs: 0, applicationName: 'hatchet-sessions rebuild test' });
+    const stop = { stopped: false };
+    const slices: number[] = [];
+    const err = await dropBackups(connect, TABLE, {
+      sliceBlocks: 4,
+      pauseMs: 0,
+      stop,
+      onEvent: (e) => {
+        if (e.type === 'drop-progress') {
+          slices.push(e.blocksLeft);
+          stop.stopped = true; // as the CLI's signal handler does
+        }
+      },
+    }).then(
+      () => null,
+      (e: Error) => e,
+    );
+    expect(err).toBeInstanceOf(DropStopped);
+    expect(slices).toHaveLength(1);
+    const left = (await db.pool.query(`SELECT count(*)::int AS n FROM pg_class WHERE relname LIKE 'UserSession\\_before\\_rebuild\\_%' AND relkind = 'r'`)).rows[0].n;
+    expect(left).toBe(1);
+    const again = await runCli(['rebuild', '--drop-backup', '--yes', '--json'], env());
+    expect(again.code).toBe(0);
+    expect((await db.pool.query(`SELECT count(*)::int AS n FROM pg_class WHERE relname LIKE 'UserSession\\_before\\_rebuild\\_%'`)).rows[0].n).toBe(0);
+    expect(await allRows(db.pool)).toEqual(all);
   });
 
   test('SIGINT while --drop-backup waits for its lock: exit 130, "UserSession" untouched; the next --drop-backup finishes', async () => {
