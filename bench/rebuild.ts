@@ -21,6 +21,8 @@ export interface RebuildResult {
   dropMs?: number;
   dropLoad?: LoadStats;
   bytesAfterDrop?: number;
+  /** Ours: a fresh table holding the same rows as "UserSession" after the drop, with the same indexes. */
+  freshBytes?: number;
   skipped?: string;
   error?: string;
   /** Ours: each step's time (ms) and lock retries, from the CLI's JSON step events. */
@@ -219,6 +221,10 @@ export async function ourRebuild(cluster: BenchCluster, state: RebuildState, rat
         `  ours, ${state}: drop ${JSON.stringify(result.dropSteps)}; live p99 ${drop.load.p99?.toFixed?.(1)} max ${drop.load.max?.toFixed?.(1)}\n`,
       );
       result.bytesAfterDrop = await totalBytes(c);
+      // The load added sessions during the drop (which is slow on purpose): compare with a fresh table of these rows.
+      await c.query(sql('bench_rebuild_fresh', TABLE));
+      result.freshBytes = Number((await c.query(`SELECT pg_total_relation_size('"public"."UserSession_bench_fresh"') AS b`)).rows[0].b);
+      await c.query('DROP TABLE "public"."UserSession_bench_fresh"');
     } finally {
       await c.end().catch(() => {});
     }
