@@ -17,10 +17,25 @@ export interface DropOptions {
   /** Pause between slices, so the disk and the WAL settle (at least half as long as the slice itself took). */
   pauseMs?: number;
   /**
-   * vacuum_cost_delay of the slices' VACUUM (ms; default 0 = unthrottled). Measured once at 2 ms with 1024-block
-   * slices under a concurrent neighbour's load: no better, so off by default (see docs/benchmarks-rebuild.md).
+   * vacuum_cost_delay of the slices' VACUUM (ms; default 2, 0 = unthrottled). After a drain the first VACUUM prunes
+   * every page of the backup: unthrottled it dirties the whole file in seconds and the kernel writes what is not
+   * truncated yet back in one burst ~30 s later (a 0.7 s stall at 2.6M rows); throttled, with backendFlushAfter,
+   * the writes go out smoothly as they happen (see docs/benchmarks-rebuild.md).
    */
   vacuumCostDelayMs?: number;
+  /** vacuum_cost_limit of the slices' VACUUM (with vacuumCostDelayMs; PostgreSQL's default 200). */
+  vacuumCostLimit?: number;
+  /**
+   * backend_flush_after of the drop's connection (e.g. '256kB'): the pages VACUUM writes out of its ring are handed
+   * to the disk as it goes, not left for the kernel to write back in one burst later. Default '256kB'; '' leaves
+   * the server's setting.
+   */
+  backendFlushAfter?: string;
+  /**
+   * Longest pause after each index (or primary key / unique constraint, with its index) dropped: its file is freed at
+   * once, so the pause is its size / maxFreeMBps, at most this (default 3000 ms).
+   */
+  maxFilePauseMs?: number;
   /**
    * Give the file back at most this fast (MB/s): VACUUM truncates every empty block at the end of the file at once
    * (for a drained backup, the whole file), and freeing a big piece at once stalls the disk for everyone (on this
@@ -138,6 +153,7 @@ export async function dropBackups(connect: Connect, table: TableRef, opts: DropO
   const pause = opts.pauseMs ?? 200;
   const lockTimeoutMs = opts.lockTimeoutMs ?? 100;
   const maxFreeMBps = opts.maxFreeMBps ?? 16;
+  const maxFilePause = opts.maxFilePauseMs ?? 3000;
   const emit = (e: DropEvent) => opts.onEvent?.(e);
   const started = performance.now();
   const client = await connect();
@@ -151,6 +167,12 @@ export async function dropBackups(connect: Connect, table: TableRef, opts: DropO
     for (const b of backups) {
       const target = { tables: { target: b.name } };
       const locked = (text: string) => shortLock(client, names, text, lockTimeoutMs, b.name, emit, opts.stop);
+      // The size of an index of the backup (0 when gone), read before it is dropped, for the pause after it.
+      const indexBytes = async (name: string): Promise<number> => {
+        const r = await client.query(rsql('rebuild_relation_exists', names), [names.schema, name]);
+        return r.rows.length ? Number((await client.query(rsql('rebuild_relation_bytes', names), [r.rows[0].oid])).rows[0].bytes) : 0;
+      };
+      const settle = (bytes: number) => sleep(maxFreeMBps > 0 ? Math.min(maxFilePause, (bytes / 1048576 / maxFreeMBps) * 1000) : 0);
       const timed = async (action: string, fn: () => Promise<void>) => {
         const t = performance.now();
         await fn();
@@ -161,20 +183,29 @@ export async function dropBackups(connect: Connect, table: TableRef, opts: DropO
       // 1. Constraints: the foreign key first (its triggers live on "User"), then primary key and unique ones.
       const constraints = await readConstraints(client, names, b.name);
       for (const c of [...constraints.filter((c) => c.type === 'f'), ...constraints.filter((c) => c.type === 'p' || c.type === 'u')]) {
+        const bytes = c.type === 'f' ? 0 : await indexBytes(c.name);
         await timed(`drop constraint ${c.name}`, () =>
           locked(rsql('rebuild_drop_constraint', names, { ...target, idents: { constraint: c.name } })),
         );
+        // A primary key or unique constraint takes its index file with it, freed at once: let the disk settle.
+        await settle(bytes);
       }
       // 2. The other indexes, one file each.
       for (const ix of await readIndexes(client, names, b.name)) {
+        const bytes = await indexBytes(ix.name);
         await timed(`drop index ${ix.name}`, () => locked(rsql('rebuild_drop_index', names, { tables: { index: ix.name } })));
+        await settle(bytes);
       }
       // 3. The heap, a slice at a time from the end.
       let blocks = Number((await client.query(rsql('rebuild_blocks', names), [b.oid])).rows[0].blocks);
       const total = blocks;
       let stuck = 0;
       const slicesStarted = performance.now();
-      if (opts.vacuumCostDelayMs) await client.query(rsql('rebuild_set_session', names), ['vacuum_cost_delay', `${opts.vacuumCostDelayMs}ms`]);
+      const costDelay = opts.vacuumCostDelayMs ?? 2;
+      if (costDelay) await client.query(rsql('rebuild_set_session', names), ['vacuum_cost_delay', `${costDelay}ms`]);
+      if (opts.vacuumCostLimit) await client.query(rsql('rebuild_set_session', names), ['vacuum_cost_limit', String(opts.vacuumCostLimit)]);
+      const flushAfter = opts.backendFlushAfter ?? '256kB';
+      if (flushAfter) await client.query(rsql('rebuild_set_session', names), ['backend_flush_after', flushAfter]);
       while (blocks > slice) {
         if (opts.stop?.stopped) throw new DropStopped(b.name);
         const t = performance.now();
