@@ -21,8 +21,10 @@ export interface RebuildResult {
   dropMs?: number;
   dropLoad?: LoadStats;
   bytesAfterDrop?: number;
-  /** Ours: a fresh table holding the same rows as "UserSession" after the drop, with the same indexes. */
+  /** Ours: a fresh table holding the same rows as "UserSession" right after the rebuild, with the same indexes. */
   freshBytes?: number;
+  /** Ours: bytes of backup tables still there after the drop (0 when it gave everything back). */
+  backupBytesLeft?: number;
   skipped?: string;
   error?: string;
   /** Ours: each step's time (ms) and lock retries, from the CLI's JSON step events. */
@@ -207,6 +209,13 @@ export async function ourRebuild(cluster: BenchCluster, state: RebuildState, rat
         `  ours, ${state}: steps ${JSON.stringify(value.r.steps)}; lock retries ${JSON.stringify(value.r.lockRetries)}; autovacuum cancelled ${value.r.autovacuumCancelled}; live p99 ${load.p99?.toFixed?.(1)} max ${load.max?.toFixed?.(1)}\n`,
       );
       result.bytesAfter = await totalBytes(c);
+      // A fresh table of exactly the rows ours holds now (the load is stopped), to compare its size with. After the
+      // drop "UserSession" also holds what the load wrote during it (the drop is slow on purpose), so the comparison
+      // is made here, and the drop is checked to leave nothing of the backup (backupBytesLeft).
+      await c.query(sql('bench_rebuild_fresh', TABLE));
+      result.freshBytes = Number((await c.query(`SELECT pg_total_relation_size('"public"."UserSession_bench_fresh"') AS b`)).rows[0].b);
+      await c.query('DROP TABLE "public"."UserSession_bench_fresh"');
+      await c.query('CHECKPOINT');
       const drop = await withLoad(url, rate, conns, async () => {
         const t = performance.now();
         const r = await runCli(['rebuild', '--drop-backup', '--yes', '--json', '--database-url', url], 3600_000);
@@ -221,10 +230,9 @@ export async function ourRebuild(cluster: BenchCluster, state: RebuildState, rat
         `  ours, ${state}: drop ${JSON.stringify(result.dropSteps)}; live p99 ${drop.load.p99?.toFixed?.(1)} max ${drop.load.max?.toFixed?.(1)}\n`,
       );
       result.bytesAfterDrop = await totalBytes(c);
-      // The load added sessions during the drop (which is slow on purpose): compare with a fresh table of these rows.
-      await c.query(sql('bench_rebuild_fresh', TABLE));
-      result.freshBytes = Number((await c.query(`SELECT pg_total_relation_size('"public"."UserSession_bench_fresh"') AS b`)).rows[0].b);
-      await c.query('DROP TABLE "public"."UserSession_bench_fresh"');
+      result.backupBytesLeft = Number(
+        (await c.query(`SELECT COALESCE(sum(pg_total_relation_size(oid)), 0) AS b FROM pg_class WHERE relname LIKE 'UserSession\\_before\\_rebuild\\_%' AND relkind = 'r'`)).rows[0].b,
+      );
     } finally {
       await c.end().catch(() => {});
     }
