@@ -135,7 +135,7 @@ async function yieldTruncation(
   names: RebuildNames,
   backup: { name: string; oid: number },
   vacuumPid: number,
-  state: { done: boolean; blocks: number },
+  state: { done: boolean; blocks: number; heldMs: number },
   maxFreeMBps: number,
   onChunk: (blocksLeft: number) => void,
 ): Promise<void> {
@@ -154,7 +154,9 @@ async function yieldTruncation(
         const mb = ((state.blocks - now) * 8192) / 1048576;
         state.blocks = now;
         onChunk(now);
-        await sleep((mb / maxFreeMBps) * 1000);
+        const hold = (mb / maxFreeMBps) * 1000;
+        await sleep(hold);
+        state.heldMs += hold;
       }
       await yielder.query('COMMIT');
     } catch (err) {
@@ -235,11 +237,12 @@ export async function dropBackups(connect: Connect, table: TableRef, opts: DropO
       while (blocks > slice) {
         if (opts.stop?.stopped) throw new DropStopped(b.name);
         const t = performance.now();
+        let heldMs = 0;
         await client.query(rsql('rebuild_backup_delete_tail', names, target), [`(${blocks - slice},0)`]);
         if (maxFreeMBps > 0) {
           yielder ??= await connect();
           const vacuumPid = Number((await client.query(rsql('backend_pid', names))).rows[0].pid);
-          const state = { done: false, blocks };
+          const state = { done: false, blocks, heldMs: 0 };
           const vacuum = client.query(rsql('rebuild_backup_vacuum', names, target)).finally(() => (state.done = true));
           const yielding = yieldTruncation(yielder, names, b, vacuumPid, state, maxFreeMBps, (left) =>
             emit({ type: 'drop-progress', table: b.name, blocksLeft: left, blocksTotal: total, bytesFreed: (total - left) * 8192 }),
@@ -247,18 +250,23 @@ export async function dropBackups(connect: Connect, table: TableRef, opts: DropO
           const [v, y] = await Promise.allSettled([vacuum, yielding]);
           if (v.status === 'rejected') throw v.reason;
           if (y.status === 'rejected') throw y.reason;
+          heldMs = state.heldMs;
         } else {
           await client.query(rsql('rebuild_backup_vacuum', names, target));
         }
         const took = performance.now() - t;
         const now = Number((await client.query(rsql('rebuild_blocks', names), [b.oid])).rows[0].blocks);
+        const freedBlocks = Math.max(0, blocks - now);
         if (now >= blocks) {
           // VACUUM could not truncate (an old snapshot still sees the rows): wait a little, then drop the rest.
           if (++stuck >= 5) break;
         } else stuck = 0;
         blocks = now;
+        // The rate holds for slices too (a slice truncated before the yielding connection saw it was not paused):
+        // what this slice gave back at maxFreeMBps, less the pauses the yielding connection already made.
+        const freedMs = maxFreeMBps > 0 ? (((freedBlocks * 8192) / 1048576 / maxFreeMBps) * 1000 - heldMs) : 0;
         emit({ type: 'drop-progress', table: b.name, blocksLeft: blocks, blocksTotal: total, bytesFreed: (total - blocks) * 8192 });
-        await sleep(Math.max(pause, Math.min(2000, took / 2)));
+        await sleep(Math.max(pause, Math.min(2000, took / 2), Math.min(5000, freedMs)));
       }
       emit({ type: 'drop-step', table: b.name, action: 'give back the heap in slices', ms: Math.round(performance.now() - slicesStarted) });
       await timed('drop table', () => locked(rsql('rebuild_drop_table', names, target)));
