@@ -109,9 +109,12 @@ async function shortLock(
   }
 }
 
-/** wal_compression for this session when the role may set it (a superuser): `value`, else pglz; else unchanged. */
+/**
+ * wal_compression for this session when the role may set it (a superuser): `value`, else pglz, else 'on' (PostgreSQL
+ * 14's boolean); otherwise unchanged.
+ */
 async function setWalCompression(client: pg.ClientBase, names: RebuildNames, value: string): Promise<void> {
-  for (const v of [value, 'pglz']) {
+  for (const v of [value, 'pglz', 'on']) {
     try {
       await client.query(rsql('rebuild_set_session', names), ['wal_compression', v]);
       return;

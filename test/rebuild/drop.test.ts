@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminQuery, createTestDatabase, seedHatchet, TABLE, type TestDatabase } from '../helpers.js';
+import pg from 'pg';
+import { adminQuery, createTestDatabase, seedHatchet, TABLE, urlFor, type TestDatabase } from '../helpers.js';
 import { runRebuild } from '../../src/rebuild/engine.js';
 import { dropBackups, type DropEvent } from '../../src/rebuild/backup.js';
 import { connectFor, snapshotRows } from './util.js';
@@ -74,5 +75,31 @@ describe('dropping a drained backup', () => {
     await dropBackups(connectFor(db), TABLE, { sliceBlocks: 4, pauseMs: 1, maxFreeMBps: 1000 });
     expect(await backupsLeft()).toBe(0);
     expect(await snapshotRows(db)).toEqual(rows);
+  });
+
+  it('run by an owner that is not a superuser: wal_compression stays as it is, quietly, and the drop completes', async () => {
+    const backup = await drainedBackup();
+    const role = `drop_owner_${db.name}`.slice(0, 60);
+    await adminQuery(`CREATE ROLE ${pg.escapeIdentifier(role)} LOGIN PASSWORD 'owner-secret'`);
+    try {
+      await db.pool.query(`GRANT ALL ON SCHEMA public TO ${pg.escapeIdentifier(role)}`);
+      await db.pool.query(`ALTER TABLE public."${backup}" OWNER TO ${pg.escapeIdentifier(role)}`);
+      await db.pool.query(`ALTER TABLE public."UserSession" OWNER TO ${pg.escapeIdentifier(role)}`);
+      const url = urlFor(db.name, role, 'owner-secret');
+      const events: DropEvent[] = [];
+      const r = await dropBackups(
+        async () => {
+          const c = new pg.Client({ connectionString: url });
+          await c.connect();
+          return c;
+        },
+        TABLE,
+        { sliceBlocks: 4, pauseMs: 1, maxFreeMBps: 1000, onEvent: (e) => events.push(e) },
+      );
+      expect(r.tables).toEqual([backup]);
+      expect(await backupsLeft()).toBe(0);
+    } finally {
+      await db.pool.query(`ALTER TABLE public."UserSession" OWNER TO CURRENT_USER`).catch(() => {});
+    }
   });
 });
