@@ -50,7 +50,10 @@ export interface DrainOptions {
   loadCheckMs?: number;
   /** Consecutive failed attempts before the drain gives up. */
   maxRetries?: number;
-  /** lock_timeout of the fast path: a locked row makes the range go the careful way after this long. */
+  /**
+   * lock_timeout of the fast path (default 1 ms, the least PostgreSQL allows): a row locked by someone else makes
+   * the range go the careful way (SKIP LOCKED) at once.
+   */
   fastLockTimeoutMs?: number;
   /** lock_timeout of the careful path (table locks only: rows are skipped). */
   lockTimeoutMs?: number;
@@ -494,7 +497,7 @@ export class DrainOperation {
     try {
       if (rowLimit !== null) return await careful();
       await c.query('BEGIN');
-      await c.query(rawSql('drain_batch_settings'), [String(this.opts.fastLockTimeoutMs ?? 20), statementTimeout]);
+      await c.query(rawSql('drain_batch_settings'), [String(this.opts.fastLockTimeoutMs ?? 1), statementTimeout]);
       try {
         const r = await c.query(sql('drain_batch', this.opts.table), [blockTid(from), blockTid(to)]);
         await c.query('COMMIT');
@@ -517,8 +520,7 @@ export class DrainOperation {
     let error: string | undefined;
     try {
       this.setPhase('connecting');
-      const c = await this.connect();
-      const meta = (await c.query(sql('drain_table_blocks', this.opts.table), [this.opts.table.schema, this.opts.table.name])).rows[0];
+      const meta = await this.readTableBlocks();
       if (!meta) throw new ToolError(`table "${this.opts.table.schema}.${this.opts.table.name}" not found.`, EXIT.table);
       checkServerVersion(Number(meta.server_version_num));
       this.maxTuplesPerPage = Math.floor((Number(meta.block_size) - 24) / 28);
@@ -531,6 +533,32 @@ export class DrainOperation {
     }
     this.sweepEnd ||= Date.now();
     return this.finish(stopReason, error);
+  }
+
+  /**
+   * The table's size when the drain starts (sql/drain_table_blocks.sql). pg_relation_size() takes a lock on the
+   * table, so the read runs under the batches' lock_timeout and is retried like a batch: the drain never queues
+   * behind a DDL lock (and the live API never queues behind the drain).
+   */
+  private async readTableBlocks(): Promise<Record<string, unknown> | undefined> {
+    const maxRetries = this.opts.maxRetries ?? 8;
+    for (let attempt = 1; ; attempt++) {
+      const c = await this.connect();
+      try {
+        await c.query('BEGIN');
+        await c.query(rawSql('drain_batch_settings'), [String(this.opts.lockTimeoutMs ?? 1000), String(30_000)]);
+        const row = (await c.query(sql('drain_table_blocks', this.opts.table), [this.opts.table.schema, this.opts.table.name])).rows[0];
+        await c.query('COMMIT');
+        return row;
+      } catch (err) {
+        if (isConnectionLoss(err)) await this.dropClient();
+        else await c.query('ROLLBACK').catch(() => {});
+        if (!isRetryable(err) || attempt > maxRetries || this.stopRequested) throw err;
+        const waitMs = backoffMs(attempt, this.random);
+        this.emit({ type: 'retry', error: describeError(err), attempt, waitMs, reconnect: isConnectionLoss(err) });
+        await this.sleeper.sleep(waitMs);
+      }
+    }
   }
 
   private async sweep(): Promise<StopReason> {

@@ -113,6 +113,34 @@ describe('the drain never deletes what the rule keeps', () => {
   });
 });
 
+describe('table locks', () => {
+  test('the start-up read never queues behind a DDL lock: it times out, retries, and starts when the lock goes', async () => {
+    await reseed(2_000);
+    const holder = new pg.Client({ connectionString: db.url });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE "UserSession" IN ACCESS EXCLUSIVE MODE');
+      const op = drain({ lockTimeoutMs: 100, throttle: { nice: 0 } });
+      const retries: string[] = [];
+      op.subscribe((e) => e.type === 'retry' && retries.push(e.error));
+      const done = op.start();
+      const deadline = Date.now() + 10_000;
+      while (retries.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      // It gave up waiting after its lock_timeout (so the live API never queues behind it), and will try again.
+      expect(retries.length).toBeGreaterThanOrEqual(1);
+      expect(retries[0]).toMatch(/lock timeout/i);
+      await holder.query('ROLLBACK');
+      const summary = await done;
+      expect(summary.stopReason).toBe('done');
+      expect(summary.remainingDeletable).toBe(0);
+    } finally {
+      await holder.query('ROLLBACK').catch(() => {});
+      await holder.end();
+    }
+  });
+});
+
 describe('throttle on load', () => {
   test('waits while more backends are active than --max-active allows, names the reason, then finishes', async () => {
     await reseed(5_000);
