@@ -196,10 +196,12 @@ export const blockTid = (block: number) => `(${block},0)`;
 
 /** Errors after which the connection is gone: reconnect, then resume. */
 export function isConnectionLoss(err: unknown): boolean {
+  // A failed reconnect comes wrapped for the operator; judge it by the driver's error (e.g. 57P03 while the server starts).
+  if (err instanceof ToolError && err.cause !== undefined) return isConnectionLoss(err.cause);
   const e = err as { code?: string; message?: string };
   if (e?.code && /^(08|57P0[123])/.test(e.code)) return true;
   if (e?.code && /^[0-9A-Z]{5}$/.test(e.code)) return false;
-  return /terminated|ECONNRESET|EPIPE|ECONNREFUSED|not queryable|Connection|socket|timeout/i.test(String(e?.message ?? err));
+  return /terminated|ECONNRESET|EPIPE|ECONNREFUSED|ENOENT|not queryable|Connection|socket|timeout/i.test(String(e?.message ?? err));
 }
 
 /** Errors worth another try (after a backoff); anything else stops the drain. */

@@ -14,6 +14,8 @@ export class ToolError extends Error {
   constructor(
     message: string,
     readonly exitCode: ExitCode,
+    /** The driver's error behind it, kept so callers can tell a transient failure from a lasting one. */
+    readonly cause?: unknown,
   ) {
     super(message);
     this.name = 'ToolError';
@@ -96,6 +98,7 @@ export function connectionError(err: unknown, at: Endpoint): ToolError {
       return new ToolError(
         redact(`${where} looks like PgBouncer (${msg}). Maintenance needs the direct primary: use DATABASE_URL or DATABASE_POSTGRES_HOST, not DATABASE_PGBOUNCER_URL.`),
         EXIT.usage,
+        err,
       );
     case e.code === '57P03':
       text = `the server at ${where} is starting up or shutting down. Try again in a moment.`;
@@ -103,7 +106,7 @@ export function connectionError(err: unknown, at: Endpoint): ToolError {
     default:
       text = `cannot connect to ${where}: ${msg}`;
   }
-  return new ToolError(redact(text), EXIT.connection);
+  return new ToolError(redact(text), EXIT.connection, err);
 }
 
 /** One line for any error, with passwords removed. */

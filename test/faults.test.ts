@@ -101,7 +101,7 @@ describe('the drain survives a server restart', () => {
     await new Promise((r) => setTimeout(r, 1000));
     await own.up();
     const summary = await running;
-    expect(summary.stopReason).toBe('done');
+    expect(summary.stopReason, summary.error).toBe('done');
     expect(summary.reconnects).toBeGreaterThan(0);
     expect(sweptBefore).toBeLessThan(summary.blocksTotal);
     expect(summary.blocksSwept).toBe(summary.blocksTotal);

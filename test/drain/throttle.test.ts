@@ -154,3 +154,15 @@ test('percentiles (nearest rank)', () => {
   expect(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 95)).toBe(10);
   expect(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 100)).toBe(10);
 });
+
+test('a failed reconnect is judged by the driver error behind it: retried while the server restarts, not on a wrong password', async () => {
+  const { isConnectionLoss, isRetryable } = await import('../../src/drain.js');
+  const { connectionError } = await import('../../src/errors.js');
+  const at = { host: '127.0.0.1', port: 5432, user: 'hatchet', database: 'hatchet' };
+  const wrap = (code: string, message: string) => connectionError(Object.assign(new Error(message), { code }), at as never);
+  expect(isConnectionLoss(wrap('57P03', 'the database system is starting up'))).toBe(true);
+  expect(isConnectionLoss(wrap('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:5432'))).toBe(true);
+  expect(isConnectionLoss(wrap('ENOENT', 'connect ENOENT /var/run/postgresql/.s.PGSQL.5432'))).toBe(true);
+  expect(isRetryable(wrap('28P01', 'password authentication failed for user "hatchet"'))).toBe(false);
+  expect(isRetryable(wrap('3D000', 'database "hatchet" does not exist'))).toBe(false);
+});
