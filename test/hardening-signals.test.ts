@@ -596,14 +596,14 @@ describe('rebuild and recover', () => {
     const all = await allRows(db.pool);
     const connect = () => connectClient(db.target, { connectTimeoutMs: 5000, readOnly: false, statementTimeoutMs: 0, applicationName: 'hatchet-sessions rebuild test' });
     const stop = { stopped: false };
-    const slices: number[] = [];
+    const progress: { blocksLeft: number; blocksTotal: number }[] = [];
     const err = await dropBackups(connect, TABLE, {
       sliceBlocks: 4,
       pauseMs: 0,
       stop,
       onEvent: (e) => {
         if (e.type === 'drop-progress') {
-          slices.push(e.blocksLeft);
+          progress.push(e);
           stop.stopped = true; // as the CLI's signal handler does
         }
       },
@@ -612,7 +612,9 @@ describe('rebuild and recover', () => {
       (e: Error) => e,
     );
     expect(err).toBeInstanceOf(DropStopped);
-    expect(slices).toHaveLength(1);
+    // One slice, then the stop (the yielding connection may report that slice's truncation too, before its end).
+    expect(progress.length).toBeGreaterThan(0);
+    for (const p of progress) expect(p.blocksLeft).toBeGreaterThanOrEqual(p.blocksTotal - 4);
     const left = (await db.pool.query(`SELECT count(*)::int AS n FROM pg_class WHERE relname LIKE 'UserSession\\_before\\_rebuild\\_%' AND relkind = 'r'`)).rows[0].n;
     expect(left).toBe(1);
     const again = await runCli(['rebuild', '--drop-backup', '--yes', '--json'], env());
