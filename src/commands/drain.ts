@@ -117,6 +117,8 @@ export async function runDrain(config: Config): Promise<number> {
         write(`Blocks to sweep: ${formatCount(plan.blocksTotal)} (${formatBytes(plan.heapBytes)})`);
         write(`Rows it would delete now: ${formatCount(counts.deletable)} of ${formatCount(counts.total)} (keeps ${formatCount(counts.kept)})`);
         write(`SQL:\n${plan.sql}`);
+        // A dry run only reads, so it runs anywhere; say when the drain itself could not run here.
+        if (inspection.writeBlockers.length > 0) write(`A drain could not run here: ${inspection.writeBlockers.join('; ')}.`);
       }
       return EXIT.ok;
     }

@@ -9,7 +9,8 @@ export function statusText(session: Pick<Session, 'description' | 'demo'>, repor
   const row = (label: string, value: string, share = '') => `  ${label.padEnd(16)}${value.padStart(14)}  ${share}`;
   const asOf = new Date(report.asOf);
   return [
-    `${session.demo ? 'DEMO DATABASE ' : ''}${session.description}  PostgreSQL ${report.serverVersion}${report.readOnly ? '  read-only' : ''}`,
+    `${session.demo ? 'DEMO DATABASE ' : ''}${session.description}  PostgreSQL ${report.serverVersion}${report.inRecovery ? '  read-only replica' : report.readOnly ? '  read-only' : ''}`,
+    ...(report.inRecovery ? ['A read-only replica: only inspection is possible. Connect to the primary to drain, schedule or rebuild.'] : []),
     ...(report.unfinishedRebuild ? [`UNFINISHED REBUILD: ${report.unfinishedRebuild}. Run "hatchet-sessions recover" to finish it, or "recover --undo".`] : []),
     `Hatchet migration: ${report.hatchetMigration ?? 'unknown'}   createdAt index: ${report.createdAtIndex}   owner: ${report.ownsTable ? 'yes' : 'no'}   may delete: ${report.canDelete ? 'yes' : 'no'}`,
     '',
