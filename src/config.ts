@@ -29,6 +29,7 @@ const OPTIONS = {
   'max-lag': { type: 'string' },
   'max-active': { type: 'string' },
   'max-wal-rate': { type: 'string' },
+  'wal-compression': { type: 'string' },
   'max-rows': { type: 'string' },
   'max-duration': { type: 'string' },
   vacuum: { type: 'boolean' },

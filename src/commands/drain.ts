@@ -1,5 +1,5 @@
 import { parseDuration, parseInteger, type Config, type Flags } from '../config.js';
-import { DrainOperation, RULE_IN_WORDS, checkServerVersion, drainSql, planDrain, type DrainProgress, type DrainSummary } from '../drain.js';
+import { DEFAULT_WAL_COMPRESSION, DrainOperation, RULE_IN_WORDS, checkServerVersion, drainSql, planDrain, type DrainProgress, type DrainSummary } from '../drain.js';
 import { EXIT, ToolError, usageError } from '../errors.js';
 import { formatBytes, formatCount, formatDuration } from '../format.js';
 import { openSession } from '../session.js';
@@ -15,6 +15,16 @@ export interface DrainFlags {
   maxRows: number | null;
   maxDurationMs: number | null;
   vacuum: boolean;
+  /** wal_compression for the drain's connection, or null to keep the server's (--wal-compression server). */
+  walCompression: string | null;
+}
+
+/** --wal-compression: lz4 (default), pglz, or server (leave the server's setting). */
+export function parseWalCompression(text: string | undefined): string | null {
+  if (text === undefined) return DEFAULT_WAL_COMPRESSION;
+  if (text === 'server') return null;
+  if (text === 'lz4' || text === 'pglz') return text;
+  throw usageError(`--wal-compression "${text}" is not one of lz4, pglz, server.`);
 }
 
 /** A ratio like 0.5 (for --nice), or a usage error. */
@@ -54,6 +64,7 @@ export function drainFlags(flags: Flags): DrainFlags {
     maxRows: str('max-rows') ? parseInteger(str('max-rows')!, 'max-rows', 1, Number.MAX_SAFE_INTEGER) : null,
     maxDurationMs: str('max-duration') ? parseDuration(str('max-duration')!, 'max-duration') : null,
     vacuum: Boolean(flags.vacuum),
+    walCompression: parseWalCompression(str('wal-compression')),
   };
 }
 
@@ -82,7 +93,7 @@ export function summaryText(s: DrainSummary): string {
     `  rows/s            ${formatCount(s.rowsPerSecond)}`,
     `  batch ms          p50 ${s.batchMs.p50}  p95 ${s.batchMs.p95}  max ${s.batchMs.max}`,
     `  throttled         ${formatDuration(s.throttledMs)} (lag, load, retries); pauses after batches ${formatDuration(s.niceMs)} (${formatDuration(s.walLimitedMs)} of it for the WAL rate); paused ${formatDuration(s.pausedMs)}`,
-    `  WAL written       ${formatBytes(s.walBytes)} (${s.walMBps} MB/s over the sweep)`,
+    `  WAL written       ${formatBytes(s.walBytes)} (${s.walMBps} MB/s over the sweep; wal_compression ${s.walCompression || '?'})`,
     `  blocks swept      ${formatCount(s.blocksSwept)}/${formatCount(s.blocksTotal)}`,
     `  still deletable   ${s.remainingDeletable === null ? 'not counted' : formatCount(s.remainingDeletable)}${s.lockedRanges ? ` (${s.lockedRanges} ranges had locked rows)` : ''}`,
     `  space reusable    ${formatBytes(s.reusableBytes)} of ${formatBytes(s.heapBytes)} heap${s.vacuumed ? ' (vacuumed)' : ' (after the next vacuum; --vacuum runs it)'}`,
@@ -140,6 +151,7 @@ export async function runDrain(config: Config): Promise<number> {
       maxRows: flags.maxRows,
       maxDurationMs: flags.maxDurationMs,
       vacuum: flags.vacuum,
+      walCompression: flags.walCompression,
       progressIntervalMs: 1000,
     });
     let lastLine = 0;

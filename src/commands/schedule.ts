@@ -31,6 +31,7 @@ export function scheduleFlags(flags: Config['flags']): ScheduleFlags {
       jitterMs: str('jitter') ? parseDuration(str('jitter')!, 'jitter') : 0,
       maxRunDurationMs: maxRunDuration ? parseDuration(maxRunDuration, 'max-run-duration') : 10 * 60_000,
       throttle: drain.throttle,
+      walCompression: drain.walCompression,
     },
     metricsPort: str('metrics-port') ? parseInteger(str('metrics-port')!, 'metrics-port', 0, 65535) : null,
     metricsHost: str('metrics-host') ?? '127.0.0.1',

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { setWalCompression } from '../db.js';
 import { EXIT, ToolError } from '../errors.js';
 import { readConstraints, readIndexes } from './definition.js';
 import { rebuildLockHolder, tryRebuildLock, type Connect } from './engine.js';
@@ -105,22 +106,6 @@ async function shortLock(
       if (stop?.stopped) throw new DropStopped(table);
       if (!cancelled.length) wait = Math.min(2000, wait * 2);
       await sleep(cancelled.length ? 20 : wait);
-    }
-  }
-}
-
-/**
- * wal_compression for this session when the role may set it (a superuser): `value`, else pglz, else 'on' (PostgreSQL
- * 14's boolean); otherwise unchanged.
- */
-async function setWalCompression(client: pg.ClientBase, names: RebuildNames, value: string): Promise<void> {
-  for (const v of [value, 'pglz', 'on']) {
-    try {
-      await client.query(rsql('rebuild_set_session', names), ['wal_compression', v]);
-      return;
-    } catch (err) {
-      // 42501: not a superuser (keep the server's setting, quietly); 22023: this server was built without `v`.
-      if ((err as { code?: string }).code !== '22023') return;
     }
   }
 }
@@ -234,7 +219,7 @@ export async function dropBackups(connect: Connect, table: TableRef, opts: DropO
       const costLimit = opts.vacuumCostLimit ?? 100;
       if (costDelay && costLimit) await client.query(rsql('rebuild_set_session', names), ['vacuum_cost_limit', String(costLimit)]);
       const compression = opts.walCompression ?? 'lz4';
-      if (compression) await setWalCompression(client, names, compression);
+      if (compression) await setWalCompression(client, [compression, 'pglz', 'on']);
       const flushAfter = opts.backendFlushAfter ?? '256kB';
       if (flushAfter) await client.query(rsql('rebuild_set_session', names), ['backend_flush_after', flushAfter]);
       while (blocks > slice) {

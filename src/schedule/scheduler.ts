@@ -23,6 +23,8 @@ export interface ScheduleOptions {
   /** Time budget of each run: a large backlog is worked off over several runs. */
   maxRunDurationMs: number;
   throttle?: Partial<ThrottleSettings>;
+  /** wal_compression of each run's drain (see DrainOptions.walCompression). */
+  walCompression?: string | null;
   metrics?: Metrics;
   /** Longest wait between two connection attempts while the database is away. */
   maxReconnectWaitMs?: number;
@@ -211,6 +213,7 @@ export class Scheduler {
       table: this.opts.table,
       connectTimeoutMs: this.opts.connectTimeoutMs,
       throttle: this.opts.throttle,
+      walCompression: this.opts.walCompression,
       maxDurationMs: this.opts.maxRunDurationMs,
       countRemaining: false,
       progressIntervalMs: 1000,

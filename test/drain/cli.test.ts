@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { sql } from '../../src/sql.js';
-import { createTestDatabase, ROOT, runCli, seedHatchet, TABLE, type TestDatabase } from '../helpers.js';
+import { createTestDatabase, ROOT, runCli, seedHatchet, TABLE, urlFor, type TestDatabase } from '../helpers.js';
 
 let db: TestDatabase;
 
@@ -112,6 +112,38 @@ describe('drain, headless', () => {
     expect(s.rowsDeleted).toBeGreaterThan(15_000);
     expect(await deletable()).toBe(0);
     expect(await count()).toBeGreaterThanOrEqual(kept);
+  });
+
+  test('--wal-compression: lz4 by default where the server has it, pglz when asked, the server\'s own with "server" or without superuser', async () => {
+    const serverSetting = String((await db.pool.query(`SELECT current_setting('wal_compression') AS v`)).rows[0].v);
+    const lz4 = await db.pool
+      .query(`SELECT set_config('wal_compression', 'lz4', true)`)
+      .then(() => true, () => false);
+    const run = async (args: string[], url = db.url) => {
+      await reseed(3_000);
+      const result = await runCli(['drain', '--yes', '--json', '--nice', '0', ...args], { DATABASE_URL: url });
+      expect(result.code, result.stderr).toBe(0);
+      const s = parseLines(result.stdout).at(-1)!;
+      expect(s).toMatchObject({ type: 'summary', stopReason: 'done', remainingDeletable: 0 });
+      return s.walCompression;
+    };
+    expect(await run([])).toBe(lz4 ? 'lz4' : serverSetting);
+    expect(await run(['--wal-compression', 'pglz'])).toBe('pglz');
+    expect(await run(['--wal-compression', 'server'])).toBe(serverSetting);
+    // An owner that is not a superuser may not set it: the server's setting stays, and the drain runs.
+    const role = `drain_owner_${db.name}`;
+    await db.pool.query(`CREATE ROLE ${role} LOGIN PASSWORD 'drain-owner-pw'`);
+    try {
+      await reseed(3_000);
+      await db.pool.query(`ALTER TABLE "UserSession" OWNER TO ${role}`);
+      const result = await runCli(['drain', '--yes', '--json', '--nice', '0'], { DATABASE_URL: urlFor(db.name, role, 'drain-owner-pw') });
+      expect(result.code, result.stderr).toBe(0);
+      expect(parseLines(result.stdout).at(-1)).toMatchObject({ stopReason: 'done', remainingDeletable: 0, walCompression: serverSetting });
+    } finally {
+      await db.pool.query(`DROP TABLE IF EXISTS "UserSession", "User", goose_db_version CASCADE`);
+      await db.pool.query(`DROP ROLE ${role}`);
+    }
+    expect((await runCli(['drain', '--yes', '--wal-compression', 'zip'], { DATABASE_URL: db.url })).code).toBe(2);
   });
 
   test('--max-wal-rate: the drain measures its WAL and pauses for the limit', async () => {
