@@ -57,9 +57,9 @@ export function App({ controller, onExit }: { controller: ConsoleController; onE
   const [screen, setScreen] = useState<'home' | 'growth' | 'drain' | 'index' | 'schedule' | 'rebuild'>('home');
   // The drain and index screens call the engine through these; they never run SQL themselves.
   const session = phase.kind === 'ready' ? phase.session : undefined;
-  const drainEngine = useMemo(() => (session ? drainEngineFor(session) : undefined), [session]);
-  const indexEngine = useMemo(() => (session ? indexEngineFor(session) : undefined), [session]);
-  const rebuildEngine = useMemo(() => (session ? rebuildEngineFor(session) : undefined), [session]);
+  const drainEngine = useMemo(() => (session ? drainEngineFor(session, undefined, undefined, controller.work) : undefined), [session]);
+  const indexEngine = useMemo(() => (session ? indexEngineFor(session, undefined, controller.work) : undefined), [session]);
+  const rebuildEngine = useMemo(() => (session ? rebuildEngineFor(session, undefined, controller.work) : undefined), [session]);
   const writable = session ? session.inspection.writeBlockers.length === 0 : false;
   // The rebuild is offered only when we may write and the role owns the table.
   const canRebuild = writable && Boolean(session?.inspection.isOwner);

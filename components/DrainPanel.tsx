@@ -126,7 +126,7 @@ export function DrainPanel({
     const operation = engine.create();
     op.current = operation;
     operation.subscribe((event) => dispatch({ type: 'event', event }));
-    void operation.start();
+    void engine.run(operation);
   }, [state.phase, engine]);
 
   useInput((input, key) => {

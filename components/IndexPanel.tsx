@@ -49,7 +49,7 @@ export function IndexPanel({ engine, sqlText, onBack, active = true }: { engine:
           if (e.type === 'progress') setState((s) => ({ ...s, progress: e.progress }));
           else setState((s) => ({ ...s, step: e.message }));
         });
-        void b.start().then(async (r) => {
+        void engine.run(b).then(async (r) => {
           build.current = null;
           await engine.refresh().catch(() => {});
           setState((s) => ({ ...s, phase: r.outcome === 'created' || r.outcome === 'exists' ? 'done' : 'failed' }));

@@ -6,6 +6,7 @@ import { readGrowth, type Growth } from './growth.js';
 import { openSession, type Session, type SessionStep } from './session.js';
 import { Scheduler, type ScheduleState } from './schedule/scheduler.js';
 import { describeSchedule, parseSchedule } from './schedule/timing.js';
+import { RunningWork } from './work.js';
 
 export type ConsolePhase =
   | { kind: 'starting'; step?: SessionStep }
@@ -15,6 +16,8 @@ export type ConsolePhase =
 /** The console's engine: opens the session, runs the sampler (and the demo's live load), closes it all. */
 export class ConsoleController {
   phase: ConsolePhase = { kind: 'starting' };
+  /** The drain, rebuild or index build started from a screen: close() waits for them to stop. */
+  readonly work = new RunningWork();
   private listeners = new Set<(p: ConsolePhase) => void>();
   private traffic?: { stop(): Promise<void> };
   private closed = false;
@@ -101,6 +104,7 @@ export class ConsoleController {
     await this.started; // a demo being seeded is finished, then stopped: never left half made
     this.scheduler?.stop(); // the current batch finishes and the runner lock is released
     await this.scheduleRun;
+    await this.work.settled(); // the screens asked them to stop as they closed: a drain after its batch, etc.
     await this.traffic?.stop();
     if (this.phase.kind === 'ready') {
       this.phase.sampler.stop();

@@ -83,3 +83,45 @@ test('a missing table: the console says so and q exits with code 4', async () =>
     await empty.drop();
   }
 });
+
+test('quitting while a drain runs waits for it to stop after its batch and finish its closing ANALYZE; nothing partial', async () => {
+  const own = await createTestDatabase('app_quit');
+  await seedHatchet(own, 5000);
+  const controller = new ConsoleController(parseConfig(['--database-url', own.url], {}));
+  const app = render(<App controller={controller} onExit={() => {}} />);
+  void controller.start();
+  // Another session's SHARE lock: every batch times out and backs off, and the closing ANALYZE must wait for it.
+  const locker = await own.pool.connect();
+  let released = false;
+  let closing: Promise<unknown> | null = null;
+  try {
+    await waitForFrame(app.lastFrame, /Sessions exact as of/);
+    const before = Number((await own.pool.query('SELECT count(*) AS n FROM "UserSession"')).rows[0].n);
+    await locker.query('BEGIN');
+    await locker.query('LOCK TABLE "UserSession" IN SHARE MODE');
+    app.stdin.write('d');
+    await waitForFrame(app.lastFrame, /Type drain and press Enter/);
+    app.stdin.write('drain\r');
+    await waitForFrame(app.lastFrame, /waiting: retry/);
+    // What a stop signal does in the console (components/run-console.tsx): unmount, then close.
+    app.unmount();
+    let closed = false;
+    closing = controller.close().then(() => (closed = true));
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(closed).toBe(false); // the drain stopped sweeping, and its ANALYZE waits for the lock
+    expect(controller.work.size).toBe(1);
+    await locker.query('ROLLBACK');
+    released = true;
+    await closing;
+    expect(controller.work.size).toBe(0);
+    const stats = await own.pool.query(`SELECT last_analyze FROM pg_stat_user_tables WHERE relname = 'UserSession'`);
+    expect(stats.rows[0].last_analyze).not.toBeNull();
+    expect(Number((await own.pool.query('SELECT count(*) AS n FROM "UserSession"')).rows[0].n)).toBe(before);
+  } finally {
+    if (!released) await locker.query('ROLLBACK').catch(() => {});
+    locker.release();
+    app.unmount();
+    await (closing ?? controller.close());
+    await own.drop();
+  }
+});

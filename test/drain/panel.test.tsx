@@ -119,6 +119,7 @@ describe('DrainPanel with the real engine', () => {
       settings,
       plan: () => planDrain(db.pool, TABLE),
       create: () => new DrainOperation({ target: db.target, table: TABLE, connectTimeoutMs: 10_000, throttle: settings, progressIntervalMs: 50 }),
+      run: (op) => op.start(),
     };
     let back = 0;
     const ui = render(<DrainPanel engine={engine} onBack={() => (back += 1)} columns={120} />);
