@@ -255,12 +255,12 @@ export function renderMarkdown(rep: BenchReport): string {
     p('Capped loops: the rate is measured over the capped part; "whole job" adds the deletable rows left at that rate');
     p('(an estimate: these loops slow down as they go, so the real time is longer).');
     p();
-    p('Reading the live column: every method that deletes the 2.5M rows writes ~1 GB of WAL, and with PostgreSQL\'s');
-    p('default `max_wal_size` (1 GB) that starts a checkpoint (or two) mid-run (see the notes). In a diagnostic run with');
-    p('`log_checkpoints` the checkpoint\'s sync phase took ~1 s (`sync=0.989 s, longest=0.876 s`) and one drain batch took');
-    p('986 ms at the same moment: on this shared virtual disk, that fsync stalls every commit, the live load\'s included,');
-    p('and a one-second stall at 200 transactions/s is enough to set the p99. So for the fast methods the live p99 / max');
-    p('measure the disk\'s stall more than the method; the p50 and the batch p95 show the method\'s own cost.');
+    p('Reading the live column: deleting the 2.5M rows writes ~1 GB of WAL, nearly all of it full-page images (the first');
+    p('change to each page after a checkpoint logs the whole page); our drain compresses them (`wal_compression = lz4` on');
+    p('its connection) to about half. With PostgreSQL\'s default `max_wal_size` (1 GB) that starts a checkpoint mid-run');
+    p('(see the notes), whose fsync stalls every commit on this shared virtual disk (~1 s in a diagnostic run with');
+    p('`log_checkpoints`), the live load\'s included: a one-second stall at 200 transactions/s sets the p99. So for the');
+    p('methods that are not paced the live p99 / max measure the disk\'s stall more than the method.');
     const g = goals(rep);
     if (g.length) {
       p();

@@ -73,7 +73,7 @@ export interface DrainOptions {
   prune?: boolean;
 }
 
-/** Measured at 1M rows: ~1.9x the rows per MB of WAL and a lower live p99 (docs/benchmarks.md); PostgreSQL 15+. */
+/** Full-size benchmark: ~1.9x the rows per MB of WAL and a live p99 of 25-27 ms instead of 32-204 (docs/benchmarks.md); PostgreSQL 15+. */
 export const DEFAULT_WAL_COMPRESSION = 'lz4';
 
 /** PostgreSQL's own checkpoint_flush_after default on Linux. */
