@@ -19,12 +19,12 @@ export interface DrainFlags {
   walCompression: string | null;
 }
 
-/** --wal-compression: lz4 (default), pglz, or server (leave the server's setting). */
+/** --wal-compression: auto (default: zstd paced, lz4 at --nice 0), zstd, lz4, pglz, or server (leave the server's setting). */
 export function parseWalCompression(text: string | undefined): string | null {
   if (text === undefined) return DEFAULT_WAL_COMPRESSION;
   if (text === 'server') return null;
-  if (text === 'lz4' || text === 'pglz') return text;
-  throw usageError(`--wal-compression "${text}" is not one of lz4, pglz, server.`);
+  if (['auto', 'zstd', 'lz4', 'pglz'].includes(text)) return text;
+  throw usageError(`--wal-compression "${text}" is not one of auto, zstd, lz4, pglz, server.`);
 }
 
 /** A ratio like 0.5 (for --nice), or a usage error. */

@@ -114,20 +114,22 @@ describe('drain, headless', () => {
     expect(await count()).toBeGreaterThanOrEqual(kept);
   });
 
-  test('--wal-compression: lz4 by default where the server has it, pglz when asked, the server\'s own with "server" or without superuser', async () => {
+  test('--wal-compression: by default zstd paced and lz4 at --nice 0 where the server has them, pglz when asked, the server\'s own with "server" or without superuser', async () => {
     const serverSetting = String((await db.pool.query(`SELECT current_setting('wal_compression') AS v`)).rows[0].v);
-    const lz4 = await db.pool
-      .query(`SELECT set_config('wal_compression', 'lz4', true)`)
-      .then(() => true, () => false);
-    const run = async (args: string[], url = db.url) => {
+    const has = (method: string) =>
+      db.pool.query(`SELECT set_config('wal_compression', $1, true)`, [method]).then(() => true, () => false);
+    const [lz4, zstd] = [await has('lz4'), await has('zstd')];
+    const run = async (args: string[], nice = '0') => {
       await reseed(3_000);
-      const result = await runCli(['drain', '--yes', '--json', '--nice', '0', ...args], { DATABASE_URL: url });
+      const result = await runCli(['drain', '--yes', '--json', '--nice', nice, ...args], { DATABASE_URL: db.url });
       expect(result.code, result.stderr).toBe(0);
       const s = parseLines(result.stdout).at(-1)!;
       expect(s).toMatchObject({ type: 'summary', stopReason: 'done', remainingDeletable: 0 });
       return s.walCompression;
     };
     expect(await run([])).toBe(lz4 ? 'lz4' : serverSetting);
+    expect(await run([], '0.1')).toBe(zstd ? 'zstd' : lz4 ? 'lz4' : serverSetting);
+    expect(await run(['--wal-compression', 'lz4'], '0.1')).toBe(lz4 ? 'lz4' : serverSetting);
     expect(await run(['--wal-compression', 'pglz'])).toBe('pglz');
     expect(await run(['--wal-compression', 'server'])).toBe(serverSetting);
     // An owner that is not a superuser may not set it: the server's setting stays, and the drain runs.
