@@ -256,8 +256,9 @@ export function renderMarkdown(rep: BenchReport): string {
     p('(an estimate: these loops slow down as they go, so the real time is longer).');
     p();
     p('Reading the live column: deleting the 2.5M rows writes ~1 GB of WAL, nearly all of it full-page images (the first');
-    p('change to each page after a checkpoint logs the whole page); our drain compresses them (`wal_compression = lz4` on');
-    p('its connection) to about half. With PostgreSQL\'s default `max_wal_size` (1 GB) that starts a checkpoint mid-run');
+    p('change to each page after a checkpoint logs the whole page); our drain compresses them on its connection');
+    p('(`wal_compression`: lz4 at `--nice 0`, about half; zstd paced, a little less again and written more slowly).');
+    p('With PostgreSQL\'s default `max_wal_size` (1 GB) that starts a checkpoint mid-run');
     p('(see the notes), whose fsync stalls every commit on this shared virtual disk (~1 s in a diagnostic run with');
     p('`log_checkpoints`), the live load\'s included: a one-second stall at 200 transactions/s sets the p99. So for the');
     p('methods that are not paced the live p99 / max measure the disk\'s stall more than the method.');

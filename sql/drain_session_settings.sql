@@ -1,4 +1,4 @@
--- Settings of the drain's own connection, once after it connects ($1 backend_flush_after, e.g. '256kB').
+-- Settings of the drain's own connection, once after it connects ($1 backend_flush_after, '1MB' by default).
 -- The drain dirties every page it sweeps; shared_buffers is small next to the table, so its own backend evicts
 -- most of those pages. With backend_flush_after left at its default (0), they sit dirty in the operating
 -- system's cache until the next checkpoint's fsync writes them all at once (~1 GB on a 2.6M-row table), and

@@ -59,7 +59,7 @@ export interface DrainOptions {
   lockTimeoutMs?: number;
   random?: () => number;
   /**
-   * backend_flush_after of the drain's connection (e.g. '256kB'): the kernel writes the pages the drain evicts
+   * backend_flush_after of the drain's connection (default '1MB'): the kernel writes the pages the drain evicts
    * as it goes, instead of the next checkpoint's fsync writing them all at once. null leaves the server's value.
    */
   backendFlushAfter?: string | null;
@@ -89,8 +89,12 @@ export function walCompressionChoices(setting: string | null | undefined, nice: 
   return [setting];
 }
 
-/** PostgreSQL's own checkpoint_flush_after default on Linux. */
-export const DEFAULT_BACKEND_FLUSH_AFTER = '256kB';
+/**
+ * Writeback in 1 MB runs: interleaved at 1M rows under the login-like load, the live p99 was 11-14 ms with it
+ * against 16-22 ms with 256kB (checkpoint_flush_after's default), 11-25 ms with none; at 2.6M rows, noisier,
+ * 12-19 ms against 15-40 ms (medians 17.4 and 17.2): no worse there (docs/benchmarks.md).
+ */
+export const DEFAULT_BACKEND_FLUSH_AFTER = '1MB';
 
 /** Settings of the drain's own connection (sql/drain_session_settings.sql), once after it connects. */
 export async function applySessionSettings(c: pg.ClientBase, backendFlushAfter: string): Promise<void> {

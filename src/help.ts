@@ -8,8 +8,8 @@ Commands:
   growth            sessions created per hour (48 h) and per day (30 days), rates, projection; --json
   drain             delete what Hatchet's rule allows, by block ranges, throttled; needs --yes without a terminal
                     [--dry-run] [--json] [--target-batch-ms N] [--nice R] [--max-lag D|off] [--max-active N]
-                    [--max-wal-rate MB|off] [--wal-compression lz4|pglz|server] [--max-rows N]
-                    [--max-duration D] [--vacuum]
+                    [--max-wal-rate MB|off] [--wal-compression auto|zstd|lz4|pglz|server]
+                    [--max-rows N] [--max-duration D] [--vacuum]
   create-index      build Hatchet's createdAt index as its migration does; needs --yes without a terminal
   schedule          the cleanup loop: a throttled drain every hour (one runner across all instances)
                     [--every D | --cron EXPR] [--no-initial-run] [--jitter D] [--max-run-duration D]

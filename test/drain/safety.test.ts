@@ -192,7 +192,7 @@ describe("the drain's own connection", () => {
     const client = await db.pool.connect();
     try {
       await applySessionSettings(client, DEFAULT_BACKEND_FLUSH_AFTER);
-      expect((await client.query('SHOW backend_flush_after')).rows[0].backend_flush_after).toBe('256kB');
+      expect((await client.query('SHOW backend_flush_after')).rows[0].backend_flush_after).toBe('1MB');
     } finally {
       client.release(true); // a session setting: do not hand this connection back to the pool
     }
