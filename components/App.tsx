@@ -133,7 +133,13 @@ export function App({ controller, onExit }: { controller: ConsoleController; onE
         {phase.kind === 'ready' && screen === 'drain' && drainEngine ? (
           <Box flexDirection="column" display={help ? 'none' : 'flex'}>
             {samplerState ? <LiveFigures sampler={samplerState} /> : null}
-            <DrainPanel engine={drainEngine} onBack={() => setScreen('home')} columns={columns} active={!help} />
+            <DrainPanel
+              engine={drainEngine}
+              onBack={() => setScreen('home')}
+              onFinished={() => void phase.sampler.refreshExact()}
+              columns={columns}
+              active={!help}
+            />
           </Box>
         ) : null}
         {phase.kind === 'ready' && screen === 'schedule' ? (

@@ -94,11 +94,14 @@ export function DrainView({ state, columns = 100 }: { state: DrainScreenState; c
 export function DrainPanel({
   engine,
   onBack,
+  onFinished,
   columns,
   active = true,
 }: {
   engine: DrainEngine;
   onBack: () => void;
+  /** Called when the drain has ended (its summary is on screen), e.g. to count the table again. */
+  onFinished?: () => void;
   columns?: number;
   /** False while the help overlay has the keys. */
   active?: boolean;
@@ -126,7 +129,7 @@ export function DrainPanel({
     const operation = engine.create();
     op.current = operation;
     operation.subscribe((event) => dispatch({ type: 'event', event }));
-    void engine.run(operation);
+    void engine.run(operation).finally(() => onFinished?.());
   }, [state.phase, engine]);
 
   useInput((input, key) => {

@@ -125,3 +125,29 @@ test('quitting while a drain runs waits for it to stop after its batch and finis
     await own.drop();
   }
 });
+
+test('after a drain from the console, the exact counts are taken again at once (not at the next 60 s refresh)', async () => {
+  const own = await createTestDatabase('app_refresh');
+  try {
+    await seedHatchet(own, 3000);
+    const controller = new ConsoleController(parseConfig(['--database-url', own.url], {}));
+    const app = render(<App controller={controller} onExit={() => {}} />);
+    void controller.start();
+    try {
+      const before = await waitForFrame(app.lastFrame, /Sessions exact as of/);
+      expect(before).not.toMatch(/deletable\s+0\s/);
+      app.stdin.write('d');
+      await waitForFrame(app.lastFrame, /Type drain and press Enter/);
+      app.stdin.write('drain\r');
+      await waitForFrame(app.lastFrame, /Drain done/);
+      app.stdin.write('\u001B'); // Esc
+      await waitForFrame(app.lastFrame, /Sessions exact as of/);
+      await waitForFrame(app.lastFrame, /Sessions exact as of[\s\S]*deletable\s+0\s/);
+    } finally {
+      app.unmount();
+      await controller.close();
+    }
+  } finally {
+    await own.drop();
+  }
+});
