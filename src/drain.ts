@@ -97,7 +97,7 @@ export function walCompressionChoices(setting: string | null | undefined, nice: 
 export const DEFAULT_BACKEND_FLUSH_AFTER = '1MB';
 
 /** Settings of the drain's own connection (sql/drain_session_settings.sql), once after it connects. */
-export async function applySessionSettings(c: pg.ClientBase, backendFlushAfter: string): Promise<void> {
+export async function applySessionSettings(c: pg.ClientBase, backendFlushAfter: string | null): Promise<void> {
   await c.query(rawSql('drain_session_settings'), [backendFlushAfter]);
 }
 
@@ -458,7 +458,7 @@ export class DrainOperation {
       statementTimeoutMs: 30 * 60_000,
       applicationName: 'hatchet-sessions drain',
     });
-    if (this.flushAfter !== null) await applySessionSettings(this.client, this.flushAfter);
+    await applySessionSettings(this.client, this.flushAfter);
     const methods = walCompressionChoices(this.opts.walCompression, this.settings.nice);
     this.update({ walCompression: await setWalCompression(this.client, methods) });
     return this.client;
@@ -675,6 +675,14 @@ export class DrainOperation {
         await this.sleeper.sleep(waitMs);
         this.throttledMs += Date.now() - t;
       }
+    }
+    // The last range has no next batch to prune it: do it now, a pause later (its rows must be dead to everyone),
+    // or the final count prunes it in one burst of WAL while the API waits (sql/drain_prune.sql).
+    if (this.prune && prevRange && !this.stopRequested) {
+      await this.sleeper.sleep(this.settings.targetBatchMs);
+      await this.pruneRange(await this.connect(), prevRange).catch(async (err) => {
+        if (isConnectionLoss(err)) await this.dropClient(); // the final count reconnects and prunes it instead
+      });
     }
     this.sweepEnd = Date.now();
     return 'done';

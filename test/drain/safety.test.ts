@@ -188,10 +188,15 @@ describe('connection loss', () => {
 });
 
 describe("the drain's own connection", () => {
-  test('asks the kernel to write the pages it evicts as it goes (backend_flush_after), for that session only', async () => {
+  test('asks the kernel to write the pages it evicts as it goes (backend_flush_after) and scans without parallel workers, for that session only', async () => {
     const client = await db.pool.connect();
+    const workers = (await db.pool.query('SHOW max_parallel_workers_per_gather')).rows[0].max_parallel_workers_per_gather;
+    expect(workers).not.toBe('0');
     try {
       await applySessionSettings(client, DEFAULT_BACKEND_FLUSH_AFTER);
+      expect((await client.query('SHOW backend_flush_after')).rows[0].backend_flush_after).toBe('1MB');
+      expect((await client.query('SHOW max_parallel_workers_per_gather')).rows[0].max_parallel_workers_per_gather).toBe('0');
+      await applySessionSettings(client, null);
       expect((await client.query('SHOW backend_flush_after')).rows[0].backend_flush_after).toBe('1MB');
     } finally {
       client.release(true); // a session setting: do not hand this connection back to the pool
