@@ -680,9 +680,12 @@ export class DrainOperation {
     // or the final count prunes it in one burst of WAL while the API waits (sql/drain_prune.sql).
     if (this.prune && prevRange && !this.stopRequested) {
       await this.sleeper.sleep(this.settings.targetBatchMs);
-      await this.pruneRange(await this.connect(), prevRange).catch(async (err) => {
-        if (isConnectionLoss(err)) await this.dropClient(); // the final count reconnects and prunes it instead
-      });
+      try {
+        await this.pruneRange(await this.connect(), prevRange);
+      } catch (err) {
+        // Not worth a retry: the final count prunes it instead (and reconnects if it must).
+        if (isConnectionLoss(err)) await this.dropClient();
+      }
     }
     this.sweepEnd = Date.now();
     return 'done';
