@@ -334,6 +334,8 @@ export class DrainOperation {
   private walLimitedMs = 0;
   private pausedMs = 0;
   private lockedRanges = 0;
+  /** Batches committed without waiting for their WAL (--nice 0) that the server may not have flushed yet, oldest first. */
+  private unflushed: Array<{ from: number; rows: number; commitLsn: number }> = [];
   private maxTuplesPerPage = 291;
   private sweepStart = 0;
   private sweepEnd = 0;
@@ -501,16 +503,41 @@ export class DrainOperation {
     }
   }
 
-  /** The server's WAL insert position in bytes. */
+  /** The server's WAL insert position in bytes; batches committed without waiting that it has flushed are forgotten. */
   private async walPosition(c: pg.Client): Promise<number> {
-    return lsnBytes((await c.query(rawSql('wal_lsn'))).rows[0].lsn);
+    const row = (await c.query(rawSql('wal_lsn'))).rows[0];
+    const flushed = lsnBytes(row.flushed);
+    while (this.unflushed.length > 0 && this.unflushed[0].commitLsn <= flushed) this.unflushed.shift();
+    return lsnBytes(row.lsn);
+  }
+
+  /**
+   * synchronous_commit of a batch: off when the drain runs unthrottled (--nice 0, no --max-wal-rate), where speed
+   * counts; null (the server's, on by default) when paced, for the live API (sql/drain_batch_settings.sql).
+   */
+  private batchSynchronousCommit(): string | null {
+    return this.settings.nice === 0 && this.settings.maxWalMBps === null ? 'off' : null;
+  }
+
+  /**
+   * After a lost connection: the batches committed without waiting whose WAL the server had not yet flushed may
+   * have been undone by a crash. Sweep them again (a range already deleted deletes nothing) and take their rows
+   * back off the count, so rowsDeleted stays exact.
+   */
+  private rewindUnflushed(next: number): number {
+    if (this.unflushed.length === 0) return next;
+    const from = this.unflushed[0].from;
+    const rows = this.unflushed.reduce((sum, b) => sum + b.rows, 0);
+    this.unflushed = [];
+    this.update({ rowsDeleted: this.progress.rowsDeleted - rows, blocksSwept: from });
+    return from;
   }
 
   /** Read a swept range again (sql/drain_prune.sql) under the batch's limits: it never waits on a table lock. */
   private async pruneRange(c: pg.Client, [from, to]: [number, number]): Promise<void> {
     await c.query('BEGIN');
     try {
-      await c.query(rawSql('drain_batch_settings'), [String(this.opts.lockTimeoutMs ?? 1000), String(Math.max(5000, this.settings.targetBatchMs * 40))]);
+      await c.query(rawSql('drain_batch_settings'), [String(this.opts.lockTimeoutMs ?? 1000), String(Math.max(5000, this.settings.targetBatchMs * 40)), null]);
       await c.query(sql('drain_prune', this.opts.table), [blockTid(from), blockTid(to)]);
       await c.query('COMMIT');
     } catch (err) {
@@ -520,11 +547,11 @@ export class DrainOperation {
   }
 
   /** One batch in its own transaction; the number of rows deleted. */
-  private async batch(c: pg.Client, from: number, to: number, rowLimit: number | null): Promise<number> {
+  private async batch(c: pg.Client, from: number, to: number, rowLimit: number | null, synchronousCommit: string | null): Promise<number> {
     const statementTimeout = String(Math.max(5000, this.settings.targetBatchMs * 40));
     const careful = async () => {
       await c.query('BEGIN');
-      await c.query(rawSql('drain_batch_settings'), [String(this.opts.lockTimeoutMs ?? 1000), statementTimeout]);
+      await c.query(rawSql('drain_batch_settings'), [String(this.opts.lockTimeoutMs ?? 1000), statementTimeout, synchronousCommit]);
       const r = await c.query(sql('drain_batch_skip_locked', this.opts.table), [blockTid(from), blockTid(to), rowLimit ?? 2_147_483_647]);
       await c.query('COMMIT');
       return r.rowCount ?? 0;
@@ -532,7 +559,7 @@ export class DrainOperation {
     try {
       if (rowLimit !== null) return await careful();
       await c.query('BEGIN');
-      await c.query(rawSql('drain_batch_settings'), [String(this.opts.fastLockTimeoutMs ?? 1), statementTimeout]);
+      await c.query(rawSql('drain_batch_settings'), [String(this.opts.fastLockTimeoutMs ?? 1), statementTimeout, synchronousCommit]);
       try {
         const r = await c.query(sql('drain_batch', this.opts.table), [blockTid(from), blockTid(to)]);
         await c.query('COMMIT');
@@ -581,7 +608,7 @@ export class DrainOperation {
       const c = await this.connect();
       try {
         await c.query('BEGIN');
-        await c.query(rawSql('drain_batch_settings'), [String(this.opts.lockTimeoutMs ?? 1000), String(30_000)]);
+        await c.query(rawSql('drain_batch_settings'), [String(this.opts.lockTimeoutMs ?? 1000), String(30_000), null]);
         const row = (await c.query(sql('drain_table_blocks', this.opts.table), [this.opts.table.schema, this.opts.table.name])).rows[0];
         await c.query('COMMIT');
         return row;
@@ -620,10 +647,14 @@ export class DrainOperation {
         const t = performance.now();
         // Prune the range the previous batch deleted (its rows are dead to everyone by now): see sql/drain_prune.sql.
         if (this.prune && prevRange) await this.pruneRange(c, prevRange);
-        const rows = await this.batch(c, next, to, rowLimit);
+        const synchronousCommit = this.batchSynchronousCommit();
+        const rows = await this.batch(c, next, to, rowLimit, synchronousCommit);
         const ms = performance.now() - t;
         prevRange = [next, to];
-        const walBytes = Math.max(0, (await this.walPosition(c)) - walBefore);
+        const walAfter = await this.walPosition(c);
+        const walBytes = Math.max(0, walAfter - walBefore);
+        // Its commit record lies before walAfter: once the server has flushed that far, the batch is on disk.
+        if (synchronousCommit === 'off' && rows > 0) this.unflushed.push({ from: prevRange[0], rows, commitLsn: walAfter });
         this.batchTimes.push(ms);
         this.batchBlockCounts.push(to - next);
         failures = 0;
@@ -662,6 +693,7 @@ export class DrainOperation {
         const reconnect = isConnectionLoss(err);
         if (reconnect) {
           await this.dropClient();
+          next = this.rewindUnflushed(next);
           this.update({ reconnects: this.progress.reconnects + 1 });
         }
         if ((err as { code?: string }).code === '57014') blocks = Math.max(this.settings.minBlocks, Math.floor(blocks / 2));

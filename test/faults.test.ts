@@ -113,3 +113,57 @@ describe('the drain survives a server restart', () => {
     await c.end();
   });
 });
+
+describe('a server crash under an unthrottled drain (--nice 0: batches commit without waiting for their WAL)', () => {
+  let own: OwnServer;
+
+  beforeAll(async () => {
+    // The WAL writer waits 10 s between rounds: the last batches' commits are still in the server's WAL buffers
+    // when it crashes, so recovery undoes them.
+    own = await startOwnServer('drain-crash', 60_000, { wal_writer_delay: '10s', autovacuum: 'off' });
+  });
+  afterAll(() => own.dispose());
+
+  test('the ranges whose commits the crash may have undone are swept again, and rowsDeleted stays exact', async () => {
+    const { target, password } = own;
+    const admin = async () => {
+      const c = new pg.Client({ ...target.endpoint, password });
+      c.on('error', () => {});
+      await c.connect();
+      return c;
+    };
+    const totalRows = async (c: pg.Client) => Number((await c.query('SELECT count(*) AS n FROM "UserSession"')).rows[0].n);
+    let c = await admin();
+    const kept = await keptIds(c);
+    const rowsBefore = await totalRows(c);
+    await c.end();
+    const drain = new DrainOperation({
+      target,
+      table: TABLE,
+      connectTimeoutMs: 2000,
+      progressIntervalMs: 0,
+      throttle: { nice: 0, maxWalMBps: null, targetBatchMs: 5, initialBlocks: 2, maxBlocks: 2 },
+    });
+    let swept = 0;
+    let sweptAgain = false;
+    drain.subscribe((e) => {
+      if (e.type !== 'progress') return;
+      if (e.progress.blocksSwept < swept) sweptAgain = true;
+      swept = e.progress.blocksSwept;
+    });
+    const running = drain.start();
+    while (drain.progress.batches < 30) await new Promise((r) => setTimeout(r, 5));
+    await own.crash();
+    await new Promise((r) => setTimeout(r, 500));
+    await own.up();
+    const summary = await running;
+    expect(summary.stopReason, summary.error).toBe('done');
+    expect(summary.reconnects).toBeGreaterThan(0);
+    expect(sweptAgain).toBe(true);
+    expect(summary.remainingDeletable).toBe(0);
+    c = await admin();
+    expect(summary.rowsDeleted).toBe(rowsBefore - (await totalRows(c)));
+    expect(await keptIds(c)).toEqual(kept);
+    await c.end();
+  });
+});

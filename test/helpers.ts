@@ -108,15 +108,17 @@ export function runCli(args: string[], env: Record<string, string> = {}, timeout
 export interface OwnServer {
   target: ConnectionTarget;
   password: string;
-  /** Stop the server (a crash or a restart, as clients see it). */
+  /** Stop the server (a restart, as clients see it). */
   down(): Promise<void>;
+  /** Stop it at once, as a crash would: WAL still in the server's buffers is lost, recovery runs at up(). */
+  crash(): Promise<void>;
   /** Start it again on the same port. */
   up(): Promise<void>;
   /** Stop it for good and remove its files. */
   dispose(): Promise<void>;
 }
 
-export async function startOwnServer(name: string, rows: number): Promise<OwnServer> {
+export async function startOwnServer(name: string, rows: number, extraSettings: Record<string, string> = {}): Promise<OwnServer> {
   const { embeddedBinDir, initCluster, startServer } = await import('../src/demo/server.js');
   const fs = await import('node:fs');
   const os = await import('node:os');
@@ -126,7 +128,7 @@ export async function startOwnServer(name: string, rows: number): Promise<OwnSer
   const binDir = process.env.TEST_PG_BIN || embeddedBinDir();
   const dataDir = path.join(dir, 'data');
   initCluster(binDir, dataDir, 'postgres', password);
-  let server = await startServer({ binDir, dataDir, superuser: 'postgres', password, settings: { fsync: 'off' } });
+  let server = await startServer({ binDir, dataDir, superuser: 'postgres', password, settings: { fsync: 'off', ...extraSettings } });
   const port = server.port;
   const target = parseConfig(['--database-url', `postgres://postgres:${password}@127.0.0.1:${port}/postgres`], {}).target as ConnectionTarget;
   const client = new pg.Client({ ...target.endpoint, password });
@@ -137,8 +139,9 @@ export async function startOwnServer(name: string, rows: number): Promise<OwnSer
     target,
     password,
     down: () => server.stop(),
+    crash: () => server.stop('immediate'),
     async up() {
-      server = await startServer({ binDir, dataDir, superuser: 'postgres', password, port, settings: { fsync: 'off' } });
+      server = await startServer({ binDir, dataDir, superuser: 'postgres', password, port, settings: { fsync: 'off', ...extraSettings } });
     },
     async dispose() {
       await server.stop();

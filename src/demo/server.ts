@@ -16,7 +16,8 @@ export interface RunningServer {
   dataDir: string;
   superuser: string;
   password: string;
-  stop(): Promise<void>;
+  /** Fast shutdown; 'immediate' is a crash as clients and the data see it (WAL not yet written is lost, recovery runs at the next start). */
+  stop(mode?: 'fast' | 'immediate'): Promise<void>;
 }
 
 const isRoot = () => process.getuid?.() === 0;
@@ -195,10 +196,11 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     dataDir: opts.dataDir,
     superuser: opts.superuser,
     password: opts.password,
-    async stop() {
+    async stop(mode = 'fast') {
       process.off('exit', onExit);
       if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGINT'); // fast shutdown: rolls back open transactions, checkpoints, exits
+      // fast: rolls back open transactions, checkpoints, exits; immediate: every process quits at once.
+      child.kill(mode === 'immediate' ? 'SIGQUIT' : 'SIGINT');
       const timer = setTimeout(() => child.kill('SIGQUIT'), 15_000);
       await exited;
       clearTimeout(timer);
