@@ -335,7 +335,9 @@ export class DrainOperation {
   private pausedMs = 0;
   private lockedRanges = 0;
   /** Batches committed without waiting for their WAL (--nice 0) that the server may not have flushed yet, oldest first. */
-  private unflushed: Array<{ from: number; rows: number; commitLsn: number }> = [];
+  private unflushed: Array<{ from: number; rows: number; commitLsn: number; xid: string }> = [];
+  /** A connection was lost with batches in `unflushed`: check them before the next batch. */
+  private recheckPending = false;
   private maxTuplesPerPage = 291;
   private sweepStart = 0;
   private sweepEnd = 0;
@@ -520,16 +522,20 @@ export class DrainOperation {
   }
 
   /**
-   * After a lost connection: the batches committed without waiting whose WAL the server had not yet flushed may
-   * have been undone by a crash. Sweep them again (a range already deleted deletes nothing) and take their rows
-   * back off the count, so rowsDeleted stays exact.
+   * After a lost connection, the batches committed without waiting whose WAL the server had not yet flushed: a crash
+   * may have undone them. Their ranges are swept again (a range whose rows are already gone deletes nothing), and the
+   * rows of those the server no longer shows as committed (sql/drain_xact_status.sql) are taken back off the count,
+   * so rowsDeleted stays exact. (Were another session to be given an undone batch's transaction id before this check,
+   * that batch would count twice; its rows are deleted either way.)
    */
-  private rewindUnflushed(next: number): number {
-    if (this.unflushed.length === 0) return next;
-    const from = this.unflushed[0].from;
-    const rows = this.unflushed.reduce((sum, b) => sum + b.rows, 0);
+  private async recheckUnflushed(c: pg.Client, next: number): Promise<number> {
+    const { rows } = await c.query(rawSql('drain_xact_status'), [this.unflushed.map((b) => b.xid)]);
+    const committed = new Set(rows.filter((r) => r.status === 'committed').map((r) => r.xid as string));
+    const lost = this.unflushed.filter((b) => !committed.has(b.xid)).reduce((sum, b) => sum + b.rows, 0);
+    const from = Math.min(next, this.unflushed[0].from);
     this.unflushed = [];
-    this.update({ rowsDeleted: this.progress.rowsDeleted - rows, blocksSwept: from });
+    this.recheckPending = false;
+    this.update({ rowsDeleted: this.progress.rowsDeleted - lost, blocksSwept: from });
     return from;
   }
 
@@ -546,24 +552,24 @@ export class DrainOperation {
     }
   }
 
-  /** One batch in its own transaction; the number of rows deleted. */
-  private async batch(c: pg.Client, from: number, to: number, rowLimit: number | null, synchronousCommit: string | null): Promise<number> {
+  /** One batch in its own transaction: the number of rows deleted, and its transaction id when it commits without waiting. */
+  private async batch(c: pg.Client, from: number, to: number, rowLimit: number | null, synchronousCommit: string | null): Promise<{ rows: number; xid: string | null }> {
     const statementTimeout = String(Math.max(5000, this.settings.targetBatchMs * 40));
     const careful = async () => {
       await c.query('BEGIN');
-      await c.query(rawSql('drain_batch_settings'), [String(this.opts.lockTimeoutMs ?? 1000), statementTimeout, synchronousCommit]);
+      const { xid } = (await c.query(rawSql('drain_batch_settings'), [String(this.opts.lockTimeoutMs ?? 1000), statementTimeout, synchronousCommit])).rows[0];
       const r = await c.query(sql('drain_batch_skip_locked', this.opts.table), [blockTid(from), blockTid(to), rowLimit ?? 2_147_483_647]);
       await c.query('COMMIT');
-      return r.rowCount ?? 0;
+      return { rows: r.rowCount ?? 0, xid };
     };
     try {
       if (rowLimit !== null) return await careful();
       await c.query('BEGIN');
-      await c.query(rawSql('drain_batch_settings'), [String(this.opts.fastLockTimeoutMs ?? 1), statementTimeout, synchronousCommit]);
+      const { xid } = (await c.query(rawSql('drain_batch_settings'), [String(this.opts.fastLockTimeoutMs ?? 1), statementTimeout, synchronousCommit])).rows[0];
       try {
         const r = await c.query(sql('drain_batch', this.opts.table), [blockTid(from), blockTid(to)]);
         await c.query('COMMIT');
-        return r.rowCount ?? 0;
+        return { rows: r.rowCount ?? 0, xid };
       } catch (err) {
         if ((err as { code?: string }).code !== '55P03') throw err;
         // A row in this range is locked by someone else: do the range again, skipping locked rows.
@@ -638,6 +644,7 @@ export class DrainOperation {
       if (this.maxRows !== null && this.progress.rowsDeleted >= this.maxRows) return 'limit';
       try {
         const c = await this.connect();
+        if (this.recheckPending) next = await this.recheckUnflushed(c, next);
         await this.gate(c, lastCheck);
         if (this.stopRequested) return 'stopped';
         const to = Math.min(total, next + blocks);
@@ -648,13 +655,13 @@ export class DrainOperation {
         // Prune the range the previous batch deleted (its rows are dead to everyone by now): see sql/drain_prune.sql.
         if (this.prune && prevRange) await this.pruneRange(c, prevRange);
         const synchronousCommit = this.batchSynchronousCommit();
-        const rows = await this.batch(c, next, to, rowLimit, synchronousCommit);
+        const { rows, xid } = await this.batch(c, next, to, rowLimit, synchronousCommit);
         const ms = performance.now() - t;
         prevRange = [next, to];
         const walAfter = await this.walPosition(c);
         const walBytes = Math.max(0, walAfter - walBefore);
         // Its commit record lies before walAfter: once the server has flushed that far, the batch is on disk.
-        if (synchronousCommit === 'off' && rows > 0) this.unflushed.push({ from: prevRange[0], rows, commitLsn: walAfter });
+        if (xid !== null && rows > 0) this.unflushed.push({ from: prevRange[0], rows, commitLsn: walAfter, xid });
         this.batchTimes.push(ms);
         this.batchBlockCounts.push(to - next);
         failures = 0;
@@ -693,7 +700,7 @@ export class DrainOperation {
         const reconnect = isConnectionLoss(err);
         if (reconnect) {
           await this.dropClient();
-          next = this.rewindUnflushed(next);
+          this.recheckPending = this.unflushed.length > 0;
           this.update({ reconnects: this.progress.reconnects + 1 });
         }
         if ((err as { code?: string }).code === '57014') blocks = Math.max(this.settings.minBlocks, Math.floor(blocks / 2));
@@ -725,6 +732,10 @@ export class DrainOperation {
 
   private async finish(stopReason: StopReason, error: string | undefined): Promise<DrainSummary> {
     this.sweepEnd ||= Date.now();
+    if (this.recheckPending) {
+      // Stopped before the next batch could check: correct the count now (the final count says what is left anyway).
+      await this.recheckUnflushed(await this.connect(), this.progress.blocksSwept).catch(() => this.dropClient());
+    }
     const durationMs = this.sweepStart ? this.sweepEnd - this.sweepStart : 0;
     const p = this.progress;
     let remaining: number | null = null;
