@@ -734,7 +734,11 @@ export class DrainOperation {
     this.sweepEnd ||= Date.now();
     if (this.recheckPending) {
       // Stopped before the next batch could check: correct the count now (the final count says what is left anyway).
-      await this.recheckUnflushed(await this.connect(), this.progress.blocksSwept).catch(() => this.dropClient());
+      try {
+        await this.recheckUnflushed(await this.connect(), this.progress.blocksSwept);
+      } catch {
+        await this.dropClient();
+      }
     }
     const durationMs = this.sweepStart ? this.sweepEnd - this.sweepStart : 0;
     const p = this.progress;
