@@ -166,6 +166,10 @@ export interface DrainSummary {
   walMBps: number;
   /** wal_compression in effect on the drain's connection ('' before it connects). */
   walCompression: string;
+  /** Batches that committed without waiting for their WAL (unthrottled: --nice 0 and no --max-wal-rate). */
+  asyncCommitBatches: number;
+  /** Of those, batches a server crash undid: their ranges were swept again and their rows taken off the count. */
+  undoneBatches: number;
   /** Time paused by the operator. */
   pausedMs: number;
   blocksSwept: number;
@@ -338,6 +342,8 @@ export class DrainOperation {
   private unflushed: Array<{ from: number; rows: number; commitLsn: number; xid: string }> = [];
   /** A connection was lost with batches in `unflushed`: check them before the next batch. */
   private recheckPending = false;
+  private asyncCommitBatches = 0;
+  private undoneBatches = 0;
   private maxTuplesPerPage = 291;
   private sweepStart = 0;
   private sweepEnd = 0;
@@ -531,7 +537,9 @@ export class DrainOperation {
   private async recheckUnflushed(c: pg.Client, next: number): Promise<number> {
     const { rows } = await c.query(rawSql('drain_xact_status'), [this.unflushed.map((b) => b.xid)]);
     const committed = new Set(rows.filter((r) => r.status === 'committed').map((r) => r.xid as string));
-    const lost = this.unflushed.filter((b) => !committed.has(b.xid)).reduce((sum, b) => sum + b.rows, 0);
+    const undone = this.unflushed.filter((b) => !committed.has(b.xid));
+    const lost = undone.reduce((sum, b) => sum + b.rows, 0);
+    this.undoneBatches += undone.length;
     const from = Math.min(next, this.unflushed[0].from);
     this.unflushed = [];
     this.recheckPending = false;
@@ -661,6 +669,7 @@ export class DrainOperation {
         const walAfter = await this.walPosition(c);
         const walBytes = Math.max(0, walAfter - walBefore);
         // Its commit record lies before walAfter: once the server has flushed that far, the batch is on disk.
+        if (xid !== null) this.asyncCommitBatches += 1;
         if (xid !== null && rows > 0) this.unflushed.push({ from: prevRange[0], rows, commitLsn: walAfter, xid });
         this.batchTimes.push(ms);
         this.batchBlockCounts.push(to - next);
@@ -810,6 +819,8 @@ export class DrainOperation {
       walBytes: p.walBytes,
       walMBps: round1((p.walBytes * 1000) / Math.max(1, durationMs) / 1048576),
       walCompression: p.walCompression,
+      asyncCommitBatches: this.asyncCommitBatches,
+      undoneBatches: this.undoneBatches,
       pausedMs: this.pausedMs,
       blocksSwept: p.blocksSwept,
       blocksTotal: p.blocksTotal,

@@ -160,6 +160,7 @@ describe('a server crash under an unthrottled drain (--nice 0: batches commit wi
     expect(summary.stopReason, summary.error).toBe('done');
     expect(summary.reconnects).toBeGreaterThan(0);
     expect(sweptAgain).toBe(true);
+    expect(summary.asyncCommitBatches).toBe(summary.batches);
     expect(summary.remainingDeletable).toBe(0);
     c = await admin();
     expect(summary.rowsDeleted).toBe(rowsBefore - (await totalRows(c)));

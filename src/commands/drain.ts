@@ -98,6 +98,10 @@ export function summaryText(s: DrainSummary): string {
     `  still deletable   ${s.remainingDeletable === null ? 'not counted' : formatCount(s.remainingDeletable)}${s.lockedRanges ? ` (${s.lockedRanges} ranges had locked rows)` : ''}`,
     `  space reusable    ${formatBytes(s.reusableBytes)} of ${formatBytes(s.heapBytes)} heap${s.vacuumed ? ' (vacuumed)' : ' (after the next vacuum; --vacuum runs it)'}`,
   ];
+  if (s.asyncCommitBatches) {
+    const undone = s.undoneBatches ? `; ${s.undoneBatches} undone by a server crash, swept again` : '';
+    lines.push(`  commits           ${formatCount(s.asyncCommitBatches)} batches did not wait for their WAL (unthrottled)${undone}`);
+  }
   if (s.retries) lines.push(`  retries           ${s.retries} (${s.reconnects} reconnects)`);
   if (s.advice) lines.push(`Advice: ${s.advice}`);
   return lines.join('\n');

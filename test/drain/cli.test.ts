@@ -167,8 +167,13 @@ describe('drain, headless', () => {
     await reseed(5_000);
     const result = await runCli(['drain', '--yes', '--json', '--nice', '0'], { DATABASE_URL: db.url });
     const s = parseLines(result.stdout).at(-1)!;
-    expect(s).toMatchObject({ type: 'summary', stopReason: 'done', niceMs: 0, walLimitedMs: 0 });
+    expect(s).toMatchObject({ type: 'summary', stopReason: 'done', niceMs: 0, walLimitedMs: 0, undoneBatches: 0 });
     expect(s.walBytes).toBeGreaterThan(0);
+    // Unthrottled: every batch commits without waiting for its WAL, and the text summary says so.
+    expect(s.asyncCommitBatches).toBe(s.batches);
+    await reseed(5_000);
+    const text = await runCli(['drain', '--yes', '--nice', '0'], { DATABASE_URL: db.url });
+    expect(text.stdout).toMatch(/commits\s+\d+ batches did not wait for their WAL \(unthrottled\)/);
   });
 
   test('text output names the statistics', async () => {
@@ -179,6 +184,7 @@ describe('drain, headless', () => {
     expect(result.stdout).toMatch(/batch ms\s+p50 [\d.]+\s+p95 [\d.]+\s+max [\d.]+/);
     expect(result.stdout).toMatch(/WAL at most 48 MB\/s/);
     expect(result.stdout).toMatch(/WAL written\s+\S+/);
+    expect(result.stdout).not.toMatch(/did not wait for their WAL/); // paced: every commit waits
   });
 });
 

@@ -180,6 +180,7 @@ describe('connection loss', () => {
     const summary = await done;
     expect(summary.stopReason).toBe('done');
     expect(summary.reconnects).toBeGreaterThanOrEqual(1);
+    expect(summary.asyncCommitBatches).toBe(0); // paced: every batch waits for its WAL
     expect(summary.blocksSwept).toBe(summary.blocksTotal);
     expect(summary.remainingDeletable).toBe(0);
     const present = await ids('true');
