@@ -13,6 +13,10 @@ beforeAll(async () => {
 });
 afterAll(() => db.drop());
 
+async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  for (const end = Date.now() + timeoutMs; !check() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 10));
+}
+
 /**
  * Wait until the last frame satisfies `match`, then for React's passive effects (Ink registers the new key
  * handler in one) so that the next key reaches the screen that was drawn.
@@ -57,7 +61,7 @@ test('the console connects, shows the figures, and reacts to g, Esc, ?, q', asyn
     await waitForFrame(app.lastFrame, /Sessions exact as of/);
 
     app.stdin.write('q');
-    await new Promise((r) => setTimeout(r, 50));
+    await until(() => exitCode !== undefined);
     expect(exitCode).toBe(0);
   } finally {
     app.unmount();
@@ -75,7 +79,7 @@ test('a missing table: the console says so and q exits with code 4', async () =>
     const frame = await waitForFrame(app.lastFrame, /✗/);
     expect(frame).toContain('table "public.UserSession" not found');
     app.stdin.write('q');
-    await new Promise((r) => setTimeout(r, 50));
+    await until(() => exitCode !== undefined);
     expect(exitCode).toBe(4);
   } finally {
     app.unmount();

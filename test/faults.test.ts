@@ -5,6 +5,15 @@ import { DrainOperation } from '../src/drain.js';
 import { exactStatus } from '../src/status.js';
 import { createTestDatabase, seedHatchet, startOwnServer, TABLE, type OwnServer, type TestDatabase } from './helpers.js';
 
+/** Wait until `check` holds, polling every `everyMs` (at most 60 s). */
+async function until(check: () => boolean, everyMs = 10): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
 /** Kept rows by id, to prove a fault lost none. */
 async function keptIds(db: pg.Pool | pg.Client): Promise<string[]> {
   const { rows } = await db.query(
@@ -35,12 +44,14 @@ describe('the drain survives timeouts', () => {
     const retries: string[] = [];
     drain.subscribe((e) => e.type === 'retry' && retries.push(e.error));
     const running = drain.start();
-    while (drain.progress.batches < 3) await new Promise((r) => setTimeout(r, 10));
+    await until(() => drain.progress.batches >= 3);
+    drain.pause(); // (between batches: it cannot finish before the lock is taken)
     const blocker = new pg.Client({ connectionString: db.url });
     await blocker.connect();
     await blocker.query('BEGIN');
     await blocker.query('LOCK TABLE "UserSession" IN ACCESS EXCLUSIVE MODE');
-    await new Promise((r) => setTimeout(r, 1500));
+    drain.resume();
+    await until(() => retries.some((m) => /lock timeout/i.test(m))); // it gave up on the lock at least once
     await blocker.query('ROLLBACK');
     await blocker.end();
     const summary = await running;
@@ -94,11 +105,15 @@ describe('the drain survives a server restart', () => {
     await c.end();
     // Small, slow batches so the restart lands in the middle of the sweep.
     const drain = new DrainOperation({ target, table: TABLE, connectTimeoutMs: 2000, throttle: { nice: 2, targetBatchMs: 5, initialBlocks: 2, maxBlocks: 4 } });
+    let lost = false;
+    drain.subscribe((e) => e.type === 'retry' && e.reconnect && (lost = true));
     const running = drain.start();
-    while (drain.progress.batches < 5) await new Promise((r) => setTimeout(r, 20));
+    await until(() => drain.progress.batches >= 5);
+    drain.pause(); // (between batches: it cannot finish before the server goes)
     const sweptBefore = drain.progress.blocksSwept;
     await own.down();
-    await new Promise((r) => setTimeout(r, 1000));
+    drain.resume();
+    await until(() => lost); // the drain saw the server go before it comes back
     await own.up();
     const summary = await running;
     expect(summary.stopReason, summary.error).toBe('done');
@@ -146,15 +161,17 @@ describe('a server crash under an unthrottled drain (--nice 0: batches commit wi
     });
     let swept = 0;
     let sweptAgain = false;
+    let lost = false;
     drain.subscribe((e) => {
+      if (e.type === 'retry' && e.reconnect) lost = true;
       if (e.type !== 'progress') return;
       if (e.progress.blocksSwept < swept) sweptAgain = true;
       swept = e.progress.blocksSwept;
     });
     const running = drain.start();
-    while (drain.progress.batches < 30) await new Promise((r) => setTimeout(r, 5));
+    await until(() => drain.progress.batches >= 30, 5);
     await own.crash();
-    await new Promise((r) => setTimeout(r, 500));
+    await until(() => lost); // the drain saw the crash before the server comes back
     await own.up();
     const summary = await running;
     expect(summary.stopReason, summary.error).toBe('done');

@@ -242,16 +242,24 @@ describe('drain', () => {
     expect(await ourBackends(db)).toBe(0);
   });
 
-  test('a second signal mid-batch quits at once with 128 + its number; the open batch is rolled back', async () => {
+  test('a second signal mid-batch or in the closing phase quits at once with 128 + its number; the open batch is rolled back', async () => {
     await reseed(db, 20_000);
     const kept = await surelyKept(db.pool);
     const before = await count();
+    // The closing ANALYZE waits behind this lock (the batches do not): after the first signal the drain is
+    // provably still running, inside a batch or its closing phase, when the second one comes.
+    const lock = await holdLock(db, 'LOCK TABLE "UserSession" IN SHARE UPDATE EXCLUSIVE MODE');
     const run = start(['drain', '--yes', '--json', '--target-batch-ms', '1', '--nice', '3'], env());
-    await waitFor('the first batches', async () => (await count()) < before);
-    run.child.kill('SIGTERM');
-    await sleep(30);
-    run.child.kill('SIGINT');
-    expect((await run.exited).code).toBe(130);
+    try {
+      await waitFor('the first batches', async () => (await count()) < before);
+      run.child.kill('SIGTERM');
+      await sleep(30); // (any moment after the first signal will do: the lock keeps it from exiting)
+      expect(run.child.exitCode).toBeNull();
+      run.child.kill('SIGINT');
+      expect((await run.exited).code).toBe(130);
+    } finally {
+      await lock.release();
+    }
     expectNoStack(run.out.stderr);
     await waitFor('the server to drop the connection', async () => (await ourBackends(db)) === 0, 5000);
     await expectAllThere(db.pool, kept);
@@ -379,9 +387,10 @@ describe('create-index', () => {
     try {
       await waitFor('the build to wait', () => waitingOnLock(db, '%CREATE INDEX CONCURRENTLY%'));
       run.child.kill(signal);
-      await sleep(200);
+      // The build is cancelled once its leftover's DROP waits for the same writer: only then may the writer go.
+      await waitFor('the cleanup to wait', () => waitingOnLock(db, '%DROP INDEX CONCURRENTLY%'));
     } finally {
-      await writer.release(); // (dropping the INVALID leftover waits for the writer too)
+      await writer.release();
     }
     expect((await run.exited).code).toBe(SIGNAL_EXIT[signal]);
     expectNoStack(run.out.stderr);

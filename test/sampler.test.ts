@@ -86,11 +86,15 @@ describe('Sampler', () => {
     try {
       const requests = Array.from({ length: 5 }, () => sampler.refreshExact());
       sampler.start(); // start asks for exact counts too
-      await new Promise((r) => setTimeout(r, 300));
-      const running = await db.pool.query(
-        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%AS anonymous_last_hour%' AND pid <> pg_backend_pid()`,
-      );
-      expect(running.rows[0].n).toBe(1);
+      const runningCounts = async () =>
+        (
+          await db.pool.query(
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%AS anonymous_last_hour%' AND pid <> pg_backend_pid()`,
+          )
+        ).rows[0].n as number;
+      // The first count waits behind the lock; every other request joins it.
+      for (const end = Date.now() + 20_000; (await runningCounts()) === 0 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 20));
+      expect(await runningCounts()).toBe(1);
       await lock.release();
       await Promise.all(requests);
       expect(sampler.state.maxInFlight).toBeLessThanOrEqual(2); // one tick and one exact at most

@@ -240,7 +240,8 @@ describe('interrupted drains', () => {
     await until(async () => (await count()) < start - 300);
     run.child.kill('SIGKILL');
     await run.exited;
-    await new Promise((r) => setTimeout(r, 200)); // the server notices the dead connection and rolls back
+    // The server notices the dead connection and rolls its batch back.
+    await until(async () => (await db.pool.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'hatchet-sessions drain'`)).rows.length === 0);
     const after = await perBlock();
     // Blocks swept are empty of deletable rows; blocks not yet swept keep all of theirs (or gained a few by
     // aging): the boundary between them is the last committed batch, never inside one.

@@ -145,7 +145,7 @@ describe('DrainPanel with the real engine', () => {
     const end = await waitFor(ui.lastFrame, /Drain stopped by request/);
     expect(end).toMatch(/still deletable\s+[\d,]+/);
     ui.stdin.write('\u001B');
-    await new Promise((r) => setTimeout(r, 50));
+    for (const end = Date.now() + 10_000; back === 0 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 10));
     expect(back).toBe(1);
     ui.unmount();
   });

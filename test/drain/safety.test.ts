@@ -19,6 +19,14 @@ afterAll(async () => {
   await db.drop();
 });
 
+async function until(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 async function reseed(rows: number) {
   await db.pool.query('DROP TABLE IF EXISTS "UserSession", "User", goose_db_version CASCADE');
   await seedHatchet(db, rows);
@@ -144,15 +152,23 @@ describe('table locks', () => {
 describe('throttle on load', () => {
   test('waits while more backends are active than --max-active allows, names the reason, then finishes', async () => {
     await reseed(5_000);
-    // Two other sessions busy in pg_sleep: 2 active backends > 1.
+    // Two other sessions busy in pg_sleep: 2 active backends > 1, until the test cancels them.
     const busy = [new pg.Client({ connectionString: db.url }), new pg.Client({ connectionString: db.url })];
     await Promise.all(busy.map((c) => c.connect()));
-    const sleeping = busy.map((c) => c.query('SELECT pg_sleep(1.5)'));
-    await new Promise((r) => setTimeout(r, 200));
+    const pids = await Promise.all(busy.map(async (c) => (await c.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number));
+    const sleeping = busy.map((c) => c.query('SELECT pg_sleep(60)').catch(() => {}));
+    await until(async () => {
+      const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = ANY($1) AND state = 'active'`, [pids]);
+      return rows[0].n === 2;
+    });
     const op = drain({ throttle: { maxActive: 1, nice: 0 }, loadCheckMs: 100 });
     const reasons = new Set<string | null>();
     op.subscribe((e) => e.type === 'throttle' && reasons.add(e.throttle.reason));
-    const summary = await op.start();
+    const done = op.start();
+    await until(async () => reasons.has('active-backends'));
+    await new Promise((r) => setTimeout(r, 700)); // the load lasts 0.7 s more after the drain first saw it
+    await db.pool.query('SELECT pg_cancel_backend(pid) FROM unnest($1::int[]) AS pid', [pids]);
+    const summary = await done;
     await Promise.all(sleeping);
     await Promise.all(busy.map((c) => c.end()));
     expect(reasons.has('active-backends')).toBe(true);

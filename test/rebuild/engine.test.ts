@@ -5,6 +5,14 @@ import { preflight } from '../../src/rebuild/preflight.js';
 import { dropBackups, type DropEvent } from '../../src/rebuild/backup.js';
 import { connectFor, definitionOf, keptRows, leftoverObjects, LoginLoad, snapshotRows } from './util.js';
 
+async function waitUntil(check: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 let db: TestDatabase;
 
 beforeAll(async () => {
@@ -27,11 +35,12 @@ describe('online rebuild', () => {
     const users = (await db.pool.query('SELECT id::text FROM "User"')).rows.map((r) => r.id);
     const load = new LoginLoad(db, users);
     load.start(2);
-    await new Promise((r) => setTimeout(r, 200));
+    await waitUntil(() => load.acknowledged >= 25); // the load runs before the rebuild starts...
     const kept = await keptRows(db);
     const events: RebuildEvent[] = [];
     const stats = await runRebuild(connectFor(db), TABLE, { copyBlocks: 16, replayBatch: 50, onEvent: (e) => events.push(e) });
-    await new Promise((r) => setTimeout(r, 200));
+    const atSwap = load.acknowledged;
+    await waitUntil(() => load.acknowledged >= atSwap + 25); // ...and goes on after the swap
     await load.stop();
     expect(load.errors).toEqual([]);
     expect(load.acknowledged).toBeGreaterThan(50);
