@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startDemo, type DemoStep } from '../src/demo/demo.js';
 import { inspect } from '../src/inspect.js';
 import { exactStatus } from '../src/status.js';
-import { runCli, TABLE } from './helpers.js';
+import { spawn } from 'node:child_process';
+import { ROOT, runCli, TABLE } from './helpers.js';
 
 let dir: string;
 beforeAll(() => {
@@ -52,6 +53,7 @@ describe('the embedded demo database', () => {
     const second = await startDemo({ reset: false, withoutIndex: false, rows: 3000 }, (s) => again.push(s.step));
     expect(again).not.toContain('seed');
     const pool2 = new pg.Pool({ ...second.target.endpoint, password: second.target.password });
+    pool2.on('error', () => {}); // (a shutdown may reach a connection pool.end() let go of)
     expect((await exactStatus(pool2, TABLE)).counts.total).toBe(3001); // the data was kept
     await pool2.end();
     await second.stop();
@@ -60,6 +62,7 @@ describe('the embedded demo database', () => {
   test('--demo-reset --demo-without-index seeds again without the index', async () => {
     const demo = await startDemo({ reset: true, withoutIndex: true, rows: 1000 });
     const pool = new pg.Pool({ ...demo.target.endpoint, password: demo.target.password });
+    pool.on('error', () => {}); // (a shutdown may reach a connection pool.end() let go of)
     try {
       expect((await exactStatus(pool, TABLE)).counts.total).toBe(1000);
       expect((await inspect(pool, TABLE)).createdAtIndex).toBe('missing');
@@ -75,5 +78,47 @@ describe('the embedded demo database', () => {
     expect(JSON.parse(result.stdout).total).toBe(1000);
     const pidFile = path.join(process.env.HATCHET_SESSIONS_DEMO_DIR!, 'data', 'postmaster.pid');
     expect(fs.existsSync(pidFile)).toBe(false);
+  });
+
+  test('a second command reuses the running demo and leaves it running; the last one to leave stops it', async () => {
+    const env = { HATCHET_SESSIONS_DEMO_DIR: process.env.HATCHET_SESSIONS_DEMO_DIR! };
+    const first = await startDemo({ reset: false, withoutIndex: false, rows: 1000 });
+    const pid = postmasterPid(first.server.dataDir);
+    const status = await runCli(['status', '--demo', '--json'], env);
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout).total).toBe(1000);
+    expect(alive(pid)).toBe(true); // still the first one's server
+    const reset = await runCli(['status', '--demo', '--demo-reset'], env);
+    expect(reset.code).toBe(2);
+    expect(reset.stderr).toMatch(/cannot reset the demo database: process \d+ is using it/);
+    const pool = new pg.Pool({ ...first.target.endpoint, password: first.target.password });
+    pool.on('error', () => {}); // (a shutdown may reach a connection pool.end() let go of)
+    expect((await exactStatus(pool, TABLE)).counts.total).toBe(1000);
+    await pool.end();
+    await first.stop();
+    expect(alive(pid)).toBe(false);
+  });
+
+  test('the command that started the server may end first: the one still using it keeps it, then stops it', async () => {
+    // Another process starts the demo and holds it until its stdin closes.
+    const script = `const { startDemo } = await import(${JSON.stringify(path.join(ROOT, 'dist', 'src', 'demo', 'demo.js'))});
+      const demo = await startDemo({ reset: false, withoutIndex: false, rows: 1000 });
+      console.log('ready');
+      process.stdin.resume();
+      process.stdin.on('end', () => void demo.stop());`;
+    const owner = spawn(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env }, stdio: ['pipe', 'pipe', 'inherit'] });
+    const ended = new Promise<number | null>((resolve) => owner.on('close', resolve));
+    await new Promise<void>((resolve) => owner.stdout!.on('data', (d) => String(d).includes('ready') && resolve()));
+    const joined = await startDemo({ reset: false, withoutIndex: false, rows: 1000 });
+    const pid = postmasterPid(joined.server.dataDir);
+    owner.stdin!.end();
+    expect(await ended).toBe(0); // it ended although the server runs on
+    expect(alive(pid)).toBe(true);
+    const pool = new pg.Pool({ ...joined.target.endpoint, password: joined.target.password });
+    pool.on('error', () => {}); // (a shutdown may reach a connection pool.end() let go of)
+    expect((await exactStatus(pool, TABLE)).counts.total).toBe(1000);
+    await pool.end();
+    await joined.stop();
+    expect(alive(pid)).toBe(false);
   });
 });

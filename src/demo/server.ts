@@ -18,6 +18,8 @@ export interface RunningServer {
   password: string;
   /** Fast shutdown; 'immediate' is a crash as clients and the data see it (WAL not yet written is lost, recovery runs at the next start). */
   stop(mode?: 'fast' | 'immediate'): Promise<void>;
+  /** Let this process end with the server still running (another process uses it and stops it later). */
+  leaveRunning(): void;
 }
 
 const isRoot = () => process.getuid?.() === 0;
@@ -172,6 +174,22 @@ export interface StartOptions {
   port?: number;
   /** Extra server settings, e.g. { fsync: 'off' } for throwaway test data. */
   settings?: Record<string, string>;
+  /** Asked when this process exits without stopping the server: true leaves it running (another process uses it). */
+  keepOnExit?: () => boolean;
+}
+
+/** The port to use: `preferred` when it is free (the demo keeps its port across starts), else any free one. */
+export async function portFor(preferred: number | undefined): Promise<number> {
+  if (preferred) {
+    const free = await new Promise<boolean>((resolve) => {
+      const server = net.createServer();
+      server.unref();
+      server.once('error', () => resolve(false));
+      server.listen(preferred, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (free) return preferred;
+  }
+  return freePort();
 }
 
 /** Start postgres on 127.0.0.1 only (no unix socket); logs go to <dataDir>/../postgres.log. */
@@ -184,10 +202,11 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const logFd = fs.openSync(logFile, 'a', 0o600);
   const settings: Record<string, string> = { listen_addresses: '127.0.0.1', unix_socket_directories: '', ...opts.settings };
   const args = ['-D', opts.dataDir, '-p', String(port), ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
-  const child = spawn(path.join(bin, 'postgres'), args, { ...ids, stdio: ['ignore', logFd, logFd], env: { ...process.env, LC_ALL: 'C' } });
+  // Its own process group: a Ctrl-C at the terminal reaches this tool, which decides when the server stops.
+  const child = spawn(path.join(bin, 'postgres'), args, { ...ids, detached: true, stdio: ['ignore', logFd, logFd], env: { ...process.env, LC_ALL: 'C' } });
   fs.closeSync(logFd);
   // If this process exits without stopping the server (an uncaught error, process.exit), stop it anyway.
-  const onExit = () => child.kill('SIGINT');
+  const onExit = () => void (opts.keepOnExit?.() || child.kill('SIGINT'));
   process.on('exit', onExit);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await waitReady(port, opts.superuser, opts.password, child, logFile, settings.ssl === 'on');
@@ -196,6 +215,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     dataDir: opts.dataDir,
     superuser: opts.superuser,
     password: opts.password,
+    leaveRunning: () => child.unref(),
     async stop(mode = 'fast') {
       process.off('exit', onExit);
       if (child.exitCode !== null || child.signalCode !== null) return;
