@@ -93,10 +93,11 @@ export async function withShortLock<T>(
 /**
  * A rebuild step's locked transaction: withShortLock on our tables, each retry reported as a 'lock-retry' event
  * with the sessions holding locks on "UserSession" (terminated from the third attempt with --terminate-blockers);
- * past `deadlineMs` it gives up with the blockers named, the step undone and the rebuild resumable.
+ * past swapTimeoutMs (default 60 s) it gives up with the blockers named, the step undone and the rebuild resumable.
  */
-export async function withLockRetry<T>(ctx: Ctx, step: StepName, fn: (attempt: number) => Promise<T>, deadlineMs: number): Promise<{ value: T; attempts: number }> {
+export async function withLockRetry<T>(ctx: Ctx, step: StepName, fn: (attempt: number) => Promise<T>): Promise<{ value: T; attempts: number }> {
   const { client, names } = ctx;
+  const deadlineMs = ctx.opts.swapTimeoutMs ?? 60_000;
   return withShortLock(client, names, fn, {
     lockTimeoutMs: ctx.lockTimeoutMs,
     cancelAutovacuumOn: ctx.opts.cancelAutovacuum !== false ? [names.table, names.newTable, names.log] : [],

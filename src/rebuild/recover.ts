@@ -33,14 +33,9 @@ export async function undoRebuild(connect: Connect, table: TableRef, opts: Rebui
     const plan = state?.plan ?? makePlan(names, definition, new Date());
     const ctx = makeCtx(client, 0, names, { ...plan, definition }, opts);
     // The trigger first: from its removal on, writes cost Hatchet nothing extra.
-    await withLockRetry(
-      ctx,
-      'capture',
-      async () => {
-        await client.query(rsql('rebuild_drop_trigger', names));
-      },
-      opts.swapTimeoutMs ?? 60_000,
-    );
+    await withLockRetry(ctx, 'capture', async () => {
+      await client.query(rsql('rebuild_drop_trigger', names));
+    });
     await inTransaction(client, async () => {
       await dropCaptureObjects(client, names);
       await client.query(rsql('rebuild_drop_table', names, { tables: { target: names.newTable } }));

@@ -9,14 +9,9 @@ export const analyze = defineStep({
   lock: 'SHARE UPDATE EXCLUSIVE on "UserSession" (reads and writes go on)',
   files: ['analyze'],
   async run(ctx) {
-    await withLockRetry(
-      ctx,
-      'analyze',
-      async () => {
-        await ctx.client.query(sql('analyze', { schema: ctx.names.schema, name: ctx.names.table }));
-      },
-      ctx.opts.swapTimeoutMs ?? 60_000,
-    );
+    await withLockRetry(ctx, 'analyze', async () => {
+      await ctx.client.query(sql('analyze', { schema: ctx.names.schema, name: ctx.names.table }));
+    });
     await ctx.journal('analyze', 'done');
   },
 });

@@ -10,18 +10,13 @@ export const capture = defineStep({
   files: ['rebuild_log_create', 'rebuild_log_index', 'rebuild_capture_function', 'rebuild_capture_trigger', 'rebuild_autovacuum_blockers', 'rebuild_cancel_autovacuum'],
   async run(ctx) {
     const { client, names } = ctx;
-    await withLockRetry(
-      ctx,
-      'capture',
-      async () => {
-        await client.query(rsql('rebuild_log_create', names));
-        await client.query(rsql('rebuild_log_index', names));
-        await client.query(rsql('rebuild_capture_function', names));
-        await client.query(rsql('rebuild_capture_trigger', names));
-        await ctx.hook('mid:capture');
-        await ctx.journal('capture', 'done');
-      },
-      ctx.opts.swapTimeoutMs ?? 60_000,
-    );
+    await withLockRetry(ctx, 'capture', async () => {
+      await client.query(rsql('rebuild_log_create', names));
+      await client.query(rsql('rebuild_log_index', names));
+      await client.query(rsql('rebuild_capture_function', names));
+      await client.query(rsql('rebuild_capture_trigger', names));
+      await ctx.hook('mid:capture');
+      await ctx.journal('capture', 'done');
+    });
   },
 });

@@ -36,51 +36,46 @@ export const swap = defineStep({
     await replayUntilCaughtUp(ctx, 'swap');
     let holdMs = 0;
     let swapStats = { captured: 0 };
-    const { attempts } = await withLockRetry(
-      ctx,
-      'swap',
-      async () => {
-        await client.query(rsql('rebuild_lock_tables', names));
-        const t0 = performance.now();
-        // Everything written before the lock is committed now: replay the rest.
-        while ((await replayBatch(ctx, 10_000)) > 0);
-        swapStats = await backlog(ctx);
-        await client.query(rsql('rebuild_drop_trigger', names));
-        await restoreReloptions(ctx);
-        // Old table: constraints (with their indexes) and other indexes get backup names.
-        for (const c of def.constraints.filter((c) => plan.backupConstraint[c.name])) {
-          await client.query(rsql('rebuild_rename_constraint', names, { tables: { target: names.table }, idents: { from: c.name, to: plan.backupConstraint[c.name]! } }));
+    const { attempts } = await withLockRetry(ctx, 'swap', async () => {
+      await client.query(rsql('rebuild_lock_tables', names));
+      const t0 = performance.now();
+      // Everything written before the lock is committed now: replay the rest.
+      while ((await replayBatch(ctx, 10_000)) > 0);
+      swapStats = await backlog(ctx);
+      await client.query(rsql('rebuild_drop_trigger', names));
+      await restoreReloptions(ctx);
+      // Old table: constraints (with their indexes) and other indexes get backup names.
+      for (const c of def.constraints.filter((c) => plan.backupConstraint[c.name])) {
+        await client.query(rsql('rebuild_rename_constraint', names, { tables: { target: names.table }, idents: { from: c.name, to: plan.backupConstraint[c.name]! } }));
+      }
+      for (const ix of def.indexes.filter((i) => !i.constraintName)) {
+        await client.query(rsql('rebuild_rename_index', names, { tables: { index: ix.name }, idents: { to: plan.backupIndex[ix.name]! } }));
+      }
+      await client.query(rsql('rebuild_rename_table', names, { tables: { target: names.table }, idents: { to: backup } }));
+      await client.query(rsql('rebuild_rename_table', names, { tables: { target: names.newTable }, idents: { to: names.table } }));
+      // New table: every index and constraint gets its original name.
+      for (const ix of def.indexes) {
+        const temp = plan.tempIndex[ix.name]!;
+        if (ix.constraintName) {
+          await client.query(rsql('rebuild_rename_constraint', names, { tables: { target: names.table }, idents: { from: temp, to: ix.constraintName } }));
+        } else {
+          await client.query(rsql('rebuild_rename_index', names, { tables: { index: temp }, idents: { to: ix.name } }));
         }
-        for (const ix of def.indexes.filter((i) => !i.constraintName)) {
-          await client.query(rsql('rebuild_rename_index', names, { tables: { index: ix.name }, idents: { to: plan.backupIndex[ix.name]! } }));
-        }
-        await client.query(rsql('rebuild_rename_table', names, { tables: { target: names.table }, idents: { to: backup } }));
-        await client.query(rsql('rebuild_rename_table', names, { tables: { target: names.newTable }, idents: { to: names.table } }));
-        // New table: every index and constraint gets its original name.
-        for (const ix of def.indexes) {
-          const temp = plan.tempIndex[ix.name]!;
-          if (ix.constraintName) {
-            await client.query(rsql('rebuild_rename_constraint', names, { tables: { target: names.table }, idents: { from: temp, to: ix.constraintName } }));
-          } else {
-            await client.query(rsql('rebuild_rename_index', names, { tables: { index: temp }, idents: { to: ix.name } }));
-          }
-        }
-        for (const fk of def.constraints.filter((c) => c.type === 'f')) {
-          await client.query(
-            rsql('rebuild_add_foreign_key', names, {
-              tables: { target: names.table },
-              idents: { constraint: fk.name },
-              raw: { definition: fk.definition.replace(/\s+NOT VALID$/, '') },
-            }),
-          );
-        }
-        await ctx.hook('mid:swap');
-        holdMs = performance.now() - t0;
-        await ctx.journal('swap', 'done', { lockHoldMsBeforeCommit: Math.round(holdMs), captured: swapStats.captured, backupTable: backup });
-        return t0;
-      },
-      ctx.opts.swapTimeoutMs ?? 60_000,
-    ).then((r) => {
+      }
+      for (const fk of def.constraints.filter((c) => c.type === 'f')) {
+        await client.query(
+          rsql('rebuild_add_foreign_key', names, {
+            tables: { target: names.table },
+            idents: { constraint: fk.name },
+            raw: { definition: fk.definition.replace(/\s+NOT VALID$/, '') },
+          }),
+        );
+      }
+      await ctx.hook('mid:swap');
+      holdMs = performance.now() - t0;
+      await ctx.journal('swap', 'done', { lockHoldMsBeforeCommit: Math.round(holdMs), captured: swapStats.captured, backupTable: backup });
+      return t0;
+    }).then((r) => {
       holdMs = performance.now() - r.value; // after COMMIT returned
       return r;
     });

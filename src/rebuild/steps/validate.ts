@@ -15,15 +15,10 @@ export const validate = defineStep({
     for (const fk of plan.definition.constraints.filter((c) => c.type === 'f' && c.validated)) {
       const now = current?.constraints.find((c) => c.name === fk.name);
       if (now?.validated) continue;
-      await withLockRetry(
-        ctx,
-        'validate',
-        async () => {
-          await client.query(rsql('rebuild_set_local', names), ['statement_timeout', '0']);
-          await client.query(rsql('rebuild_validate_constraint', names, { tables: { target: names.table }, idents: { constraint: fk.name } }));
-        },
-        ctx.opts.swapTimeoutMs ?? 60_000,
-      );
+      await withLockRetry(ctx, 'validate', async () => {
+        await client.query(rsql('rebuild_set_local', names), ['statement_timeout', '0']);
+        await client.query(rsql('rebuild_validate_constraint', names, { tables: { target: names.table }, idents: { constraint: fk.name } }));
+      });
     }
     await ctx.journal('validate', 'done');
   },
