@@ -4,7 +4,7 @@ import { render } from 'ink-testing-library';
 import { RebuildWizard } from './RebuildWizard.js';
 import { initialRebuildState, rebuildReducer } from './rebuild/use-rebuild-state.js';
 import { connectClient } from '../src/db.js';
-import { runRebuild, finishRebuild } from '../src/rebuild/engine.js';
+import { runRebuild, finishRebuild } from '../src/rebuild/runner.js';
 import { preflight } from '../src/rebuild/preflight.js';
 import { undoRebuild } from '../src/rebuild/recover.js';
 import type { RebuildEngine } from '../src/rebuild/console.js';

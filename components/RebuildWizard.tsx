@@ -3,7 +3,7 @@ import { Box, Text, useInput } from 'ink';
 import { describeError } from '../src/errors.js';
 import { formatBytes, formatCount } from '../src/format.js';
 import type { RebuildEngine } from '../src/rebuild/console.js';
-import { PLAN_STEPS, STEP_LABELS, STEPS } from '../src/rebuild/plan.js';
+import { STEPS } from '../src/rebuild/steps/index.js';
 import { ProgressBar } from './ProgressBar.js';
 import { initialRebuildState, rebuildReducer, type RebuildWizardState } from './rebuild/use-rebuild-state.js';
 
@@ -27,8 +27,8 @@ export function RebuildView({ state, tableName }: { state: RebuildWizardState; t
       {p && state.phase === 'checklist' ? (
         <Box flexDirection="column" marginTop={1}>
           <Text bold>Plan</Text>
-          {PLAN_STEPS.map((s, k) => (
-            <Text key={s.step} wrap="truncate-end">
+          {STEPS.map((s, k) => (
+            <Text key={s.name} wrap="truncate-end">
               {k + 1}. {s.label} <Text dimColor>lock: {s.lock}</Text>
             </Text>
           ))}
@@ -50,11 +50,11 @@ export function RebuildView({ state, tableName }: { state: RebuildWizardState; t
       {state.phase === 'running' || state.phase === 'done' || (state.phase === 'failed' && state.steps.create_table.status !== 'pending') ? (
         <Box flexDirection="column">
           {STEPS.map((s) => {
-            const st = state.steps[s];
+            const st = state.steps[s.name];
             const icon = st.status === 'done' || st.status === 'skipped' ? '✓' : st.status === 'running' ? '▸' : ' ';
             return (
-              <Text key={s}>
-                {icon} {STEP_LABELS[s].padEnd(36)}{' '}
+              <Text key={s.name}>
+                {icon} {s.label.padEnd(36)}{' '}
                 {st.total > 0 ? <ProgressBar done={st.done} total={st.total} width={20} /> : null}
                 {st.total > 0 ? ` ${formatCount(st.done)}/${formatCount(st.total)} ${st.unit}` : ''}
                 {st.ms !== undefined ? <Text dimColor> {st.ms} ms</Text> : null}

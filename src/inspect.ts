@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { EXIT, ToolError } from './errors.js';
 import { sql, type TableRef } from './sql.js';
-import { detectLeftovers } from './rebuild/recover.js';
+import { detectLeftovers } from './rebuild/leftovers.js';
 
 export const CREATED_AT_INDEX = 'ix_user_session_cre_at_exp_at';
 

@@ -1,6 +1,6 @@
-import type { RebuildEvent, RebuildStats } from '../../src/rebuild/engine.js';
+import type { RebuildEvent, RebuildStats } from '../../src/rebuild/events.js';
 import type { Preflight } from '../../src/rebuild/preflight.js';
-import { STEPS, type StepName } from '../../src/rebuild/plan.js';
+import { STEPS, type StepName } from '../../src/rebuild/steps/index.js';
 
 export interface StepState {
   status: 'pending' | 'running' | 'done' | 'skipped';
@@ -38,7 +38,7 @@ export type RebuildAction =
   | { type: 'undone' }
   | { type: 'failed'; message: string };
 
-const emptySteps = () => Object.fromEntries(STEPS.map((s) => [s, { status: 'pending', done: 0, total: 0, unit: '' }])) as Record<StepName, StepState>;
+const emptySteps = () => Object.fromEntries(STEPS.map((s) => [s.name, { status: 'pending', done: 0, total: 0, unit: '' }])) as Record<StepName, StepState>;
 
 export const initialRebuildState = (): RebuildWizardState => ({ phase: 'checking', typed: '', wrongName: false, steps: emptySteps(), retries: 0, stopping: false });
 

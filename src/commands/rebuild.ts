@@ -6,10 +6,13 @@ import { openSession, type Session } from '../session.js';
 import { confirmTyped } from './confirm.js';
 import { onStopSignal, SIGNAL_EXIT, type StopSignal } from '../signals.js';
 import { dropBackups, DropStopped, type DropEvent } from '../rebuild/backup.js';
-import { finishRebuild, runRebuild, RebuildInterrupted, type RebuildEvent, type RebuildOptions, type RebuildStats } from '../rebuild/engine.js';
-import { PLAN_STEPS, STEP_LABELS, planText } from '../rebuild/plan.js';
+import { RebuildInterrupted, type RebuildEvent, type RebuildOptions, type RebuildStats } from '../rebuild/events.js';
+import { finishRebuild, runRebuild } from '../rebuild/runner.js';
+import { planText } from '../rebuild/plan.js';
+import { PLAN_STEPS, STEP_LABELS } from '../rebuild/steps/index.js';
 import { checklistText, findBackups, preflight } from '../rebuild/preflight.js';
-import { detectLeftovers, undoRebuild } from '../rebuild/recover.js';
+import { detectLeftovers } from '../rebuild/leftovers.js';
+import { undoRebuild } from '../rebuild/recover.js';
 import { rebuildNames } from '../rebuild/names.js';
 
 const write = (line: string) => process.stdout.write(`${line}\n`);

@@ -2,9 +2,9 @@ import type pg from 'pg';
 import { setWalCompression } from '../db.js';
 import { EXIT, ToolError } from '../errors.js';
 import { readConstraints, readIndexes } from './definition.js';
-import { rebuildLockHolder, tryRebuildLock, type Connect } from './engine.js';
+import type { Connect } from './events.js';
+import { isLockTimeout, sleep, takeRebuildLock, withShortLock } from './lock.js';
 import { rebuildNames, rsql, type RebuildNames } from './names.js';
-import { cancelAutovacuumBlockers } from './autovacuum.js';
 import { findBackups } from './preflight.js';
 import type { TableRef } from '../sql.js';
 
@@ -65,8 +65,6 @@ export interface DropResult {
   seconds: number;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** A stop request honoured at a safe point of the drop (between slices, or while waiting for a lock). */
 export class DropStopped extends ToolError {
   constructor(table: string) {
@@ -76,8 +74,9 @@ export class DropStopped extends ToolError {
 }
 
 /**
- * A statement with a short lock_timeout, retried with backoff: it never queues in front of the live API. An
- * autovacuum worker on the backup that blocks it is cancelled (never an anti-wraparound one), as PostgreSQL would.
+ * A statement with a short lock_timeout, retried with backoff until `deadlineMs`: it never queues in front of the
+ * live API. An autovacuum worker on the backup that blocks it is cancelled (never an anti-wraparound one), as
+ * PostgreSQL would.
  */
 async function shortLock(
   client: pg.ClientBase,
@@ -89,25 +88,16 @@ async function shortLock(
   stop: { stopped: boolean } | undefined,
   deadlineMs = 60_000,
 ): Promise<void> {
-  const start = Date.now();
-  let wait = 50;
-  for (;;) {
-    await client.query('BEGIN');
-    try {
-      await client.query(rsql('rebuild_set_local', names), ['lock_timeout', `${lockTimeoutMs}ms`]);
-      await client.query(text);
-      await client.query('COMMIT');
-      return;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => {});
-      if ((err as { code?: string }).code !== '55P03' || Date.now() - start > deadlineMs) throw err;
-      const cancelled = await cancelAutovacuumBlockers(client, names, [table]);
+  await withShortLock(client, names, () => client.query(text), {
+    lockTimeoutMs,
+    cancelAutovacuumOn: [table],
+    jitter: false,
+    onTimeout: ({ error, startedAt, cancelled }) => {
+      if (Date.now() - startedAt > deadlineMs) throw error;
       for (const w of cancelled) emit({ type: 'drop-step', table, action: `cancelled autovacuum pid ${w.pid} (${w.query ?? ''})`, ms: 0 });
       if (stop?.stopped) throw new DropStopped(table);
-      if (!cancelled.length) wait = Math.min(2000, wait * 2);
-      await sleep(cancelled.length ? 20 : wait);
-    }
-  }
+    },
+  });
 }
 
 /**
@@ -149,7 +139,7 @@ async function yieldTruncation(
       await yielder.query('COMMIT');
     } catch (err) {
       await yielder.query('ROLLBACK').catch(() => {});
-      if ((err as { code?: string }).code !== '55P03') throw err;
+      if (!isLockTimeout(err)) throw err;
     }
   }
 }
@@ -172,9 +162,7 @@ export async function dropBackups(connect: Connect, table: TableRef, opts: DropO
   const client = await connect();
   let yielder: pg.Client | undefined;
   try {
-    if (!(await tryRebuildLock(client, names))) {
-      throw new ToolError(`a rebuild is running (backend pid ${(await rebuildLockHolder(client, names)) ?? '?'}); drop the backup after it`, EXIT.failure);
-    }
+    await takeRebuildLock(client, names, 0, (pid) => `a rebuild is running (backend pid ${pid}); drop the backup after it`);
     const backups = await findBackups(client, names);
     let freed = 0;
     for (const b of backups) {

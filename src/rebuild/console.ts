@@ -1,6 +1,7 @@
 import { connectClient } from '../db.js';
 import type { Session } from '../session.js';
-import { runRebuild, finishRebuild, type RebuildEvent, type RebuildStats } from './engine.js';
+import type { RebuildEvent, RebuildStats } from './events.js';
+import { runRebuild, finishRebuild } from './runner.js';
 import { preflight, type Preflight } from './preflight.js';
 import { undoRebuild } from './recover.js';
 import { RunningWork } from '../work.js';

@@ -1,6 +1,7 @@
 import { rawSql } from '../sql.js';
 import { backupName, fitName, type RebuildNames } from './names.js';
 import type { TableDefinition } from './definition.js';
+import { STEPS } from './steps/index.js';
 
 /** Everything a rebuild decides up front; stored in the journal so recovery can finish it. */
 export interface RebuildPlan {
@@ -16,35 +17,6 @@ export interface RebuildPlan {
   /** Original constraint name (primary key, unique, foreign key) -> its name on the backup. */
   backupConstraint: Record<string, string>;
 }
-
-export const STEPS = [
-  'create_table',
-  'capture',
-  'copy',
-  'indexes',
-  'replay',
-  'verify',
-  'swap',
-  'validate',
-  'analyze',
-  'verify_schema',
-  'cleanup',
-] as const;
-export type StepName = (typeof STEPS)[number];
-
-export const STEP_LABELS: Record<StepName, string> = {
-  create_table: 'create the new table',
-  capture: 'capture writes (trigger into a log)',
-  copy: 'copy the rows the rule keeps',
-  indexes: 'build the indexes',
-  replay: 'replay captured writes',
-  verify: 'verify rows',
-  swap: 'swap (short lock)',
-  validate: 'validate the foreign key',
-  analyze: 'ANALYZE',
-  verify_schema: 'verify indexes and constraints',
-  cleanup: 'remove trigger function, log and copy ledger',
-};
 
 export function makePlan(names: RebuildNames, definition: TableDefinition, now: Date): RebuildPlan {
   const backupTable = backupName(names.table, now);
@@ -65,89 +37,11 @@ export function makePlan(names: RebuildNames, definition: TableDefinition, now: 
   return { rebuildId, startedAt: now.toISOString(), backupTable, definition, tempIndex, backupIndex, backupConstraint };
 }
 
-export interface PlanStep {
-  step: StepName;
-  label: string;
-  lock: string;
-  /** The sql/ files the step runs, in order. */
-  files: string[];
-}
-
-export const PLAN_STEPS: PlanStep[] = [
-  {
-    step: 'create_table',
-    label: STEP_LABELS.create_table,
-    lock: 'ACCESS SHARE on "UserSession" (catalog read only)',
-    files: ['rebuild_journal_create', 'rebuild_create_table', 'rebuild_set_reloptions', 'rebuild_autovacuum_off', 'rebuild_set_owner', 'rebuild_grant', 'rebuild_comment_table'],
-  },
-  {
-    step: 'capture',
-    label: STEP_LABELS.capture,
-    lock: 'SHARE ROW EXCLUSIVE on "UserSession", lock_timeout 100 ms, retried (waits only for writes in flight)',
-    files: ['rebuild_log_create', 'rebuild_log_index', 'rebuild_capture_function', 'rebuild_capture_trigger', 'rebuild_autovacuum_blockers', 'rebuild_cancel_autovacuum'],
-  },
-  {
-    step: 'copy',
-    label: STEP_LABELS.copy,
-    lock: 'ACCESS SHARE on "UserSession" (reads and writes go on); one snapshot, batches of blocks',
-    files: ['rebuild_blocks', 'rebuild_copied_create', 'rebuild_copy_batch'],
-  },
-  {
-    step: 'indexes',
-    label: STEP_LABELS.indexes,
-    lock: 'new table only',
-    files: ['rebuild_create_index', 'rebuild_add_primary_key', 'rebuild_add_unique'],
-  },
-  {
-    step: 'replay',
-    label: STEP_LABELS.replay,
-    lock: 'ACCESS SHARE on "UserSession"; new table and log only',
-    files: ['rebuild_replay_claim', 'rebuild_replay_delete', 'rebuild_replay_insert', 'rebuild_backlog'],
-  },
-  {
-    step: 'verify',
-    label: STEP_LABELS.verify,
-    lock: 'none on "UserSession" (one read-only snapshot of the new table, the log and the copy\'s ledger)',
-    files: ['rebuild_verify_rows'],
-  },
-  {
-    step: 'swap',
-    label: STEP_LABELS.swap,
-    lock: 'ACCESS EXCLUSIVE on "UserSession" for milliseconds, lock_timeout 100 ms retried with backoff; SHARE ROW EXCLUSIVE on "User" while the foreign key is added NOT VALID',
-    files: [
-      'rebuild_set_local',
-      'rebuild_lock_tables',
-      'rebuild_autovacuum_blockers',
-      'rebuild_cancel_autovacuum',
-      'rebuild_replay_claim',
-      'rebuild_replay_delete',
-      'rebuild_replay_insert',
-      'rebuild_drop_trigger',
-      'rebuild_reset_reloptions',
-      'rebuild_set_reloptions',
-      'rebuild_rename_constraint',
-      'rebuild_rename_index',
-      'rebuild_rename_table',
-      'rebuild_add_foreign_key',
-      'rebuild_journal_write',
-    ],
-  },
-  {
-    step: 'validate',
-    label: STEP_LABELS.validate,
-    lock: 'SHARE UPDATE EXCLUSIVE on "UserSession", ROW SHARE on "User" (reads and writes go on)',
-    files: ['rebuild_validate_constraint'],
-  },
-  { step: 'analyze', label: STEP_LABELS.analyze, lock: 'SHARE UPDATE EXCLUSIVE on "UserSession" (reads and writes go on)', files: ['analyze'] },
-  { step: 'verify_schema', label: STEP_LABELS.verify_schema, lock: 'none (catalog reads)', files: ['rebuild_indexes', 'rebuild_constraints'] },
-  { step: 'cleanup', label: STEP_LABELS.cleanup, lock: 'our own objects only', files: ['rebuild_drop_table', 'rebuild_drop_function'] },
-];
-
 /** The plan as text: each step, its lock and its SQL (the files as they are, placeholders unfilled). */
 export function planText(plan?: RebuildPlan): string {
   const lines: string[] = [];
   if (plan) lines.push(`Backup table: "${plan.backupTable}"`, '');
-  PLAN_STEPS.forEach((s, k) => {
+  STEPS.forEach((s, k) => {
     lines.push(`${k + 1}. ${s.label}`, `   lock: ${s.lock}`);
     for (const f of s.files) {
       lines.push(`   -- sql/${f}.sql`);

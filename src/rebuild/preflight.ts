@@ -5,7 +5,7 @@ import { readSizes } from '../status.js';
 import type { TableRef } from '../sql.js';
 import { readDefinition, type TableDefinition } from './definition.js';
 import { rebuildNames, rsql, BACKUP_PREFIX, type RebuildNames } from './names.js';
-import { detectLeftovers, type Leftovers } from './recover.js';
+import { detectLeftovers, type Leftovers } from './leftovers.js';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail';
 

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, ROOT, runCli, seedHatchet, TABLE, type TestDatabase } from '../helpers.js';
-import { detectLeftovers } from '../../src/rebuild/recover.js';
+import { detectLeftovers } from '../../src/rebuild/leftovers.js';
 import { definitionOf, keptRows, leftoverObjects, snapshotRows } from './util.js';
 
 let db: TestDatabase;

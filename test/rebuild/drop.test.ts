@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { adminQuery, createTestDatabase, seedHatchet, TABLE, urlFor, type TestDatabase } from '../helpers.js';
-import { runRebuild } from '../../src/rebuild/engine.js';
+import { runRebuild } from '../../src/rebuild/runner.js';
 import { dropBackups, type DropEvent } from '../../src/rebuild/backup.js';
 import { connectFor, snapshotRows } from './util.js';
 

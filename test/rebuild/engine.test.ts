@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, seedHatchet, type TestDatabase, TABLE } from '../helpers.js';
-import { runRebuild, type RebuildEvent } from '../../src/rebuild/engine.js';
+import type { RebuildEvent } from '../../src/rebuild/events.js';
+import { runRebuild } from '../../src/rebuild/runner.js';
 import { preflight } from '../../src/rebuild/preflight.js';
 import { dropBackups, type DropEvent } from '../../src/rebuild/backup.js';
 import { connectFor, definitionOf, keptRows, leftoverObjects, LoginLoad, snapshotRows } from './util.js';

@@ -1,8 +1,9 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminQuery, createTestDatabase, seedHatchet, TABLE, type TestDatabase } from '../helpers.js';
-import { finishRebuild, runRebuild } from '../../src/rebuild/engine.js';
-import { detectLeftovers, undoRebuild } from '../../src/rebuild/recover.js';
+import { finishRebuild, runRebuild } from '../../src/rebuild/runner.js';
+import { detectLeftovers } from '../../src/rebuild/leftovers.js';
+import { undoRebuild } from '../../src/rebuild/recover.js';
 import { connectFor, definitionOf, keptRows, leftoverObjects, snapshotRows } from './util.js';
 
 let db: TestDatabase;

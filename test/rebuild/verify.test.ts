@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, seedHatchet, TABLE, type TestDatabase } from '../helpers.js';
-import { runRebuild, type RebuildStats } from '../../src/rebuild/engine.js';
+import type { RebuildStats } from '../../src/rebuild/events.js';
+import { runRebuild } from '../../src/rebuild/runner.js';
 import { undoRebuild } from '../../src/rebuild/recover.js';
 import { connectFor, definitionOf, leftoverObjects, names, snapshotRows } from './util.js';
 
