@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import pg from 'pg';
+import { expect } from 'vitest';
 import { connectClient } from '../../src/db.js';
 import { TABLE, type TestDatabase } from '../helpers.js';
 import { readDefinition } from '../../src/rebuild/definition.js';
@@ -18,13 +19,30 @@ export async function snapshotRows(db: TestDatabase, table = 'UserSession'): Pro
   return new Map(rows.map((r) => [r.id, r.image]));
 }
 
-/** Rows Hatchet's rule keeps, id -> image. */
-export async function keptRows(db: TestDatabase): Promise<Map<string, string>> {
+/** The rule kept at `offset` from the server's NOW(): id -> the whole row as text. */
+async function keptAt(db: TestDatabase, offset: string): Promise<Map<string, string>> {
   const { rows } = await db.pool.query(
     `SELECT id::text AS id, t::text AS image FROM public."UserSession" t
-      WHERE NOT ("expiresAt" < NOW() OR ("userId" IS NULL AND "createdAt" < NOW() - INTERVAL '24 hours'))`,
+      WHERE NOT ("expiresAt" < NOW() + $1::interval OR ("userId" IS NULL AND "createdAt" < NOW() + $1::interval - INTERVAL '24 hours'))`,
+    [offset],
   );
   return new Map(rows.map((r) => [r.id, r.image]));
+}
+
+/**
+ * The rows the rule keeps, with ten minutes' margin either way: `surely` are still kept ten minutes from now,
+ * `possibly` were kept ten minutes ago. A rebuild within that window keeps every `surely` row and none outside
+ * `possibly`, whichever way a row at the 24-hour boundary ages meanwhile.
+ */
+export async function keptRowsAround(db: TestDatabase): Promise<{ surely: Map<string, string>; possibly: Map<string, string> }> {
+  return { surely: await keptAt(db, '10 minutes'), possibly: await keptAt(db, '-10 minutes') };
+}
+
+/** Every row surely kept is there unchanged, and no row is there that the rule had already dropped. */
+export function expectKept(after: Map<string, string>, kept: { surely: Map<string, string>; possibly: Map<string, string> }): void {
+  const missing = [...kept.surely].filter(([id, image]) => after.get(id) !== image).map(([id]) => id);
+  const extra = [...after.keys()].filter((id) => !kept.possibly.has(id));
+  expect({ missing, extra }).toEqual({ missing: [], extra: [] });
 }
 
 /** Our objects still present (new table, log, trigger, function); empty when clean. */
