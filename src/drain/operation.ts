@@ -335,7 +335,8 @@ export class DrainOperation {
       }
     }
     const durationMs = this.sweepStart ? this.sweepEnd - this.sweepStart : 0;
-    // The progress as the sweep left it: the closing steps' phases (and a reconnect's wal_compression) are not its.
+    // Read before the closing steps, which change the progress (their phases, a reconnect's wal_compression): the
+    // summary reports the sweep's.
     const p = this.progress;
     const closing: ClosingFigures = { remainingDeletable: null, analyzed: false, vacuumed: false, heapBytes: 0, liveRowsAfter: 0 };
     // The closing steps get their own tries: a drain stopped by a lost connection still reports.
