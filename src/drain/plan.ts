@@ -1,3 +1,5 @@
+/** Before a drain: the rule in words, the statements it runs, the table's size, an estimate, and the server it needs. */
+
 import type pg from 'pg';
 import { EXIT, ToolError } from '../errors.js';
 import { rawSql, sql, type TableRef } from '../sql.js';
