@@ -1,10 +1,11 @@
 import React, { useEffect, useReducer, useRef } from 'react';
 import { Box, Text, useInput } from 'ink';
-import { RULE_IN_WORDS, type DrainOperation } from '../src/drain.js';
-import type { DrainEngine } from '../src/drain-console.js';
+import type { DrainOperation } from '../src/drain/operation.js';
+import { RULE_IN_WORDS } from '../src/drain/plan.js';
+import type { DrainEngine } from '../src/drain/console.js';
 import type { SamplerState } from '../src/sampler.js';
 import { formatBytes, formatCount, formatDuration } from '../src/format.js';
-import { summaryText } from '../src/commands/drain.js';
+import { summaryText } from '../src/drain/summary.js';
 import { ProgressBar } from './ProgressBar.js';
 import { CONFIRM_WORD, drainScreenReducer, initialDrainState, type DrainScreenState } from './use-drain-state.js';
 

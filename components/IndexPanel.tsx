@@ -1,7 +1,7 @@
 import React, { useEffect, useRef, useState } from 'react';
 import { Box, Text, useInput } from 'ink';
 import type { IndexBuild, IndexBuildProgress } from '../src/create-index.js';
-import type { IndexEngine } from '../src/drain-console.js';
+import type { IndexEngine } from '../src/create-index-console.js';
 import { formatCount, formatDuration } from '../src/format.js';
 import { CREATED_AT_INDEX } from '../src/inspect.js';
 import { ProgressBar } from './ProgressBar.js';

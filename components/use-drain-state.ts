@@ -1,4 +1,4 @@
-import type { DrainEvent, DrainPlan, DrainProgress, DrainSummary } from '../src/drain.js';
+import type { DrainEvent, DrainPlan, DrainProgress, DrainSummary } from '../src/drain/types.js';
 
 /** The drain screen, as plain data: what the panel renders. */
 export interface DrainScreenState {

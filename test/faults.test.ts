@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ConnectionTarget } from '../src/config.js';
-import { DrainOperation } from '../src/drain.js';
+import { DrainOperation } from '../src/drain/operation.js';
 import { exactStatus } from '../src/status.js';
 import { createTestDatabase, seedHatchet, startOwnServer, TABLE, type OwnServer, type TestDatabase } from './helpers.js';
 

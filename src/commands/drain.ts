@@ -1,10 +1,13 @@
 import { parseDuration, parseInteger, type Config, type Flags } from '../config.js';
-import { DEFAULT_WAL_COMPRESSION, DrainOperation, RULE_IN_WORDS, checkServerVersion, drainSql, planDrain, type DrainProgress, type DrainSummary } from '../drain.js';
+import { DEFAULT_WAL_COMPRESSION } from '../drain/connection.js';
+import { DrainOperation } from '../drain/operation.js';
+import { RULE_IN_WORDS, checkServerVersion, planDrain } from '../drain/plan.js';
+import { progressLine, summaryText } from '../drain/summary.js';
 import { EXIT, ToolError, usageError } from '../errors.js';
-import { formatBytes, formatCount, formatDuration } from '../format.js';
+import { formatBytes, formatCount } from '../format.js';
 import { openSession } from '../session.js';
 import { exactStatus } from '../status.js';
-import { DEFAULT_THROTTLE, NICE_BOUNDS, WAL_RATE_BOUNDS, type ThrottleSettings } from '../throttle.js';
+import { DEFAULT_THROTTLE, NICE_BOUNDS, WAL_RATE_BOUNDS, type ThrottleSettings } from '../drain/throttle.js';
 import { confirmTyped, interactive } from './confirm.js';
 import { onStopSignal, SIGNAL_EXIT, type StopSignal } from '../signals.js';
 
@@ -66,45 +69,6 @@ export function drainFlags(flags: Flags): DrainFlags {
     vacuum: Boolean(flags.vacuum),
     walCompression: parseWalCompression(str('wal-compression')),
   };
-}
-
-export function progressLine(p: DrainProgress): string {
-  const pct = p.blocksTotal > 0 ? ((100 * p.blocksSwept) / p.blocksTotal).toFixed(1) : '100.0';
-  return [
-    `${pct.padStart(5)}%`,
-    `blocks ${formatCount(p.blocksSwept)}/${formatCount(p.blocksTotal)}`,
-    `deleted ${formatCount(p.rowsDeleted)}`,
-    `${formatCount(p.rowsPerSecond)} rows/s`,
-    `ETA ${p.etaMs === null ? '?' : formatDuration(p.etaMs)}`,
-    `batch ${p.batchBlocks} blocks, last ${p.lastBatchMs.toFixed(1)}ms`,
-    p.throttle.reason ? `waiting: ${p.throttle.detail}` : p.paused ? 'paused' : 'running',
-  ].join('  ');
-}
-
-export function summaryText(s: DrainSummary): string {
-  const why = { done: 'done: every block swept', limit: 'limit reached (--max-rows or --max-duration)', stopped: 'stopped by request', error: 'error' }[
-    s.stopReason
-  ];
-  const lines = [
-    `Drain ${why}${s.error ? `: ${s.error}` : ''}`,
-    `  rows deleted      ${formatCount(s.rowsDeleted)}`,
-    `  duration          ${formatDuration(s.durationMs)} (${s.durationMs} ms)`,
-    `  batches           ${formatCount(s.batches)}`,
-    `  rows/s            ${formatCount(s.rowsPerSecond)}`,
-    `  batch ms          p50 ${s.batchMs.p50}  p95 ${s.batchMs.p95}  max ${s.batchMs.max}`,
-    `  throttled         ${formatDuration(s.throttledMs)} (lag, load, retries); pauses after batches ${formatDuration(s.niceMs)} (${formatDuration(s.walLimitedMs)} of it for the WAL rate); paused ${formatDuration(s.pausedMs)}`,
-    `  WAL written       ${formatBytes(s.walBytes)} (${s.walMBps} MB/s over the sweep; wal_compression ${s.walCompression || '?'})`,
-    `  blocks swept      ${formatCount(s.blocksSwept)}/${formatCount(s.blocksTotal)}`,
-    `  still deletable   ${s.remainingDeletable === null ? 'not counted' : formatCount(s.remainingDeletable)}${s.lockedRanges ? ` (${s.lockedRanges} ranges had locked rows)` : ''}`,
-    `  space reusable    ${formatBytes(s.reusableBytes)} of ${formatBytes(s.heapBytes)} heap${s.vacuumed ? ' (vacuumed)' : ' (after the next vacuum; --vacuum runs it)'}`,
-  ];
-  if (s.asyncCommitBatches) {
-    const undone = s.undoneBatches ? `; ${s.undoneBatches} undone by a server crash, swept again` : '';
-    lines.push(`  commits           ${formatCount(s.asyncCommitBatches)} batches did not wait for their WAL (unthrottled)${undone}`);
-  }
-  if (s.retries) lines.push(`  retries           ${s.retries} (${s.reconnects} reconnects)`);
-  if (s.advice) lines.push(`Advice: ${s.advice}`);
-  return lines.join('\n');
 }
 
 const write = (line: string) => process.stdout.write(`${line}\n`);

@@ -6,9 +6,10 @@ import { Metrics, serveMetrics } from '../metrics.js';
 import { Scheduler, type ScheduleEvent, type ScheduleOptions } from '../schedule/scheduler.js';
 import { parseSchedule } from '../schedule/timing.js';
 import { openSession, type Session } from '../session.js';
-import { backoffMs } from '../throttle.js';
+import { backoffMs } from '../drain/throttle.js';
 import { onStopSignal } from '../signals.js';
-import { drainFlags, progressLine } from './drain.js';
+import { progressLine } from '../drain/summary.js';
+import { drainFlags } from './drain.js';
 
 export interface ScheduleFlags {
   options: Omit<ScheduleOptions, 'target' | 'table' | 'connectTimeoutMs' | 'metrics'>;

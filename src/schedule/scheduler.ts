@@ -1,12 +1,13 @@
 import type pg from 'pg';
 import type { ConnectionTarget } from '../config.js';
 import { connectClient, createPool } from '../db.js';
-import { DrainOperation, type DrainProgress, type DrainSummary } from '../drain.js';
+import { DrainOperation } from '../drain/operation.js';
+import type { DrainProgress, DrainSummary } from '../drain/types.js';
 import { describeError, EXIT, ToolError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import type { TableRef } from '../sql.js';
 import { exactStatus } from '../status.js';
-import { backoffMs, type ThrottleSettings } from '../throttle.js';
+import { backoffMs, type ThrottleSettings } from '../drain/throttle.js';
 import { WakeableSleep } from '../sleep.js';
 import { describeSchedule, nextRunAt, type ScheduleSpec } from './timing.js';
 import { releaseRunnerLock, tableLockKey, tryRunnerLock, type LockHolder } from './runner-lock.js';

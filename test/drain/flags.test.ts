@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { drainFlags } from '../../src/commands/drain.js';
-import { walCompressionChoices } from '../../src/drain.js';
-import { DEFAULT_THROTTLE } from '../../src/throttle.js';
+import { walCompressionChoices } from '../../src/drain/connection.js';
+import { DEFAULT_THROTTLE } from '../../src/drain/throttle.js';
 
 describe('drain flags: --max-wal-rate', () => {
   test('on by default, at the documented limit', () => {

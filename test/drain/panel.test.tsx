@@ -3,9 +3,11 @@ import { render } from 'ink-testing-library';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DrainPanel, DrainView } from '../../components/DrainPanel.js';
 import { drainScreenReducer, initialDrainState, type DrainScreenState } from '../../components/use-drain-state.js';
-import { DrainOperation, planDrain, type DrainPlan, type DrainProgress, type DrainSummary } from '../../src/drain.js';
-import type { DrainEngine } from '../../src/drain-console.js';
-import { DEFAULT_THROTTLE } from '../../src/throttle.js';
+import type { DrainEngine } from '../../src/drain/console.js';
+import { DrainOperation } from '../../src/drain/operation.js';
+import { planDrain } from '../../src/drain/plan.js';
+import { DEFAULT_THROTTLE } from '../../src/drain/throttle.js';
+import type { DrainPlan, DrainProgress, DrainSummary } from '../../src/drain/types.js';
 import { createTestDatabase, seedHatchet, TABLE, type TestDatabase } from '../helpers.js';
 
 const plan: DrainPlan = {

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import pg from 'pg';
-import { DEFAULT_BACKEND_FLUSH_AFTER, DrainOperation, applySessionSettings, type DrainOptions } from '../../src/drain.js';
+import { DEFAULT_BACKEND_FLUSH_AFTER, applySessionSettings } from '../../src/drain/connection.js';
+import { DrainOperation } from '../../src/drain/operation.js';
+import type { DrainOptions } from '../../src/drain/types.js';
 import { rawSql } from '../../src/sql.js';
 import { createTestDatabase, seedHatchet, TABLE, type TestDatabase } from '../helpers.js';
 

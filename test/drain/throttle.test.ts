@@ -12,7 +12,7 @@ import {
   walPauseMs,
   slower,
   throttleReason,
-} from '../../src/throttle.js';
+} from '../../src/drain/throttle.js';
 
 const bounds = { targetBatchMs: 50, minBlocks: 1, maxBlocks: 1000 };
 
@@ -156,7 +156,7 @@ test('percentiles (nearest rank)', () => {
 });
 
 test('a failed reconnect is judged by the driver error behind it: retried while the server restarts, not on a wrong password', async () => {
-  const { isConnectionLoss, isRetryable } = await import('../../src/drain.js');
+  const { isConnectionLoss, isRetryable } = await import('../../src/drain/connection.js');
   const { connectionError } = await import('../../src/errors.js');
   const at = { host: '127.0.0.1', port: 5432, user: 'hatchet', database: 'hatchet' };
   const wrap = (code: string, message: string) => connectionError(Object.assign(new Error(message), { code }), at as never);
