@@ -137,32 +137,35 @@ function rewritePaths(text) {
   });
 }
 
-/** rsql( -> sql(, and its import from rebuild/names.js -> sql from src/sql.js. */
+/** rsql( -> sql(, and its import from rebuild/names.js -> an import of sql from src/sql.js. */
 function rewriteRsql(text, file) {
   if (!/\brsql\b/.test(text)) return text;
-  let out = text.replace(/\brsql\(/g, 'sql(');
+  let out = text.replace(/(?<!function\s+)\brsql\(/g, 'sql(');
   let needsImport = false;
+  const items = (list) => list.split(',').map((s) => s.trim()).filter(Boolean);
+  const importLine = (names, q, from) =>
+    names.every((n) => n.startsWith('type '))
+      ? `import type { ${names.map((n) => n.slice(5)).join(', ')} } from ${q}${from}${q};`
+      : `import { ${names.join(', ')} } from ${q}${from}${q};`;
   out = out.replace(/^import\s*\{([^}]*)\}\s*from\s*(['"])([^'"]*names\.js)\2;?[ \t]*\n/gm, (whole, list, q, from) => {
-    const items = list.split(',').map((s) => s.trim()).filter(Boolean);
-    if (!items.includes('rsql')) return whole;
+    if (!items(list).includes('rsql')) return whole;
     needsImport = true;
-    const rest = items.filter((s) => s !== 'rsql');
-    return rest.length ? `import { ${rest.join(', ')} } from ${q}${from}${q};\n` : '';
+    const rest = items(list).filter((s) => s !== 'rsql');
+    return rest.length ? `${importLine(rest, q, from)}\n` : '';
   });
-  if (needsImport) {
-    const spec = path.relative(path.dirname(file), path.join(ROOT, 'src', 'sql.js')).split(path.sep).join('/');
-    const from = spec.startsWith('.') ? spec : `./${spec}`;
-    const existing = new RegExp(`import\\s*\\{([^}]*)\\}\\s*from\\s*(['"])${from.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\2;?`);
-    const m = existing.exec(out);
-    if (m) {
-      const items = m[1].split(',').map((s) => s.trim()).filter(Boolean);
-      if (!items.includes('sql')) out = out.replace(m[0], `import { ${['sql', ...items].join(', ')} } from '${from}';`);
-    } else {
-      // After the last import.
-      const imports = [...out.matchAll(/^import[^;]*;\s*$/gm)];
-      const at = imports.length ? imports[imports.length - 1].index + imports[imports.length - 1][0].length : 0;
-      out = `${out.slice(0, at)}\nimport { sql } from '${from}';${out.slice(at)}`;
-    }
+  if (!needsImport) return out;
+  const spec = path.relative(path.dirname(file), path.join(ROOT, 'src', 'sql.js')).split(path.sep).join('/');
+  const from = spec.startsWith('.') ? spec : `./${spec}`;
+  const quoted = from.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  const existing = new RegExp(`^import(\\s+type)?\\s*\\{([^}]*)\\}\\s*from\\s*(['"])${quoted}\\3;?`, 'm').exec(out);
+  if (existing) {
+    const names = items(existing[2]).map((n) => (existing[1] && !n.startsWith('type ') ? `type ${n}` : n));
+    if (!names.includes('sql')) out = out.replace(existing[0], importLine(['sql', ...names], "'", from));
+  } else {
+    const imports = [...out.matchAll(/^import[^;]*;[ \t]*$/gm)];
+    const last = imports[imports.length - 1];
+    const at = last ? last.index + last[0].length : 0;
+    out = `${out.slice(0, at)}\nimport { sql } from '${from}';${out.slice(at)}`;
   }
   return out;
 }

@@ -60,18 +60,18 @@ export async function checkConnection(pool: pg.Pool, target: ConnectionTarget): 
 }
 
 /**
- * wal_compression for this connection: the first of `methods` the server accepts (sql/wal_compression_set.sql). A
+ * wal_compression for this connection: the first of `methods` the server accepts (sql/session/wal_compression_set.sql). A
  * role that may not set it (not a superuser) keeps the server's setting, quietly. Returns the value in effect.
  */
 export async function setWalCompression(c: pg.ClientBase, methods: string[]): Promise<string> {
   for (const method of methods) {
     try {
-      await c.query(rawSql('wal_compression_set'), [method]);
+      await c.query(rawSql('session/wal_compression_set'), [method]);
       break;
     } catch (err) {
       // 22023: this server was built without `method` (or is PostgreSQL 14, where it is on/off); try the next.
       if ((err as { code?: string }).code !== '22023') break;
     }
   }
-  return String((await c.query(rawSql('wal_compression_current'))).rows[0].value);
+  return String((await c.query(rawSql('session/wal_compression_current'))).rows[0].value);
 }

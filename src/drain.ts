@@ -64,7 +64,7 @@ export interface DrainOptions {
    */
   backendFlushAfter?: string | null;
   /**
-   * wal_compression of the drain's connection (sql/wal_compression_set.sql): the full-page images that make up most
+   * wal_compression of the drain's connection (sql/session/wal_compression_set.sql): the full-page images that make up most
    * of a drain's WAL shrink, so the live API's commits flush less of it. 'auto' (the default) picks by the nice
    * ratio at connect: zstd for a paced drain (the least WAL and the gentlest on the API, at ~2/3 of lz4's speed),
    * lz4 unthrottled (--nice 0, where speed counts); see walCompressionChoices. Needs a superuser; otherwise, with a
@@ -96,9 +96,9 @@ export function walCompressionChoices(setting: string | null | undefined, nice: 
  */
 export const DEFAULT_BACKEND_FLUSH_AFTER = '1MB';
 
-/** Settings of the drain's own connection (sql/drain_session_settings.sql), once after it connects. */
+/** Settings of the drain's own connection (sql/drain/session_settings.sql), once after it connects. */
 export async function applySessionSettings(c: pg.ClientBase, backendFlushAfter: string | null): Promise<void> {
-  await c.query(rawSql('drain_session_settings'), [backendFlushAfter]);
+  await c.query(rawSql('drain/session_settings'), [backendFlushAfter]);
 }
 
 export interface ThrottleState {
@@ -271,20 +271,20 @@ const stripComments = (text: string) =>
 export function drainSql(table: TableRef): string {
   return [
     `-- each batch, in its own transaction (SET LOCAL lock_timeout, statement_timeout):`,
-    sql('drain_batch', table),
+    sql('drain/batch', table),
     `-- a range where a row is locked by someone else, and near --max-rows:`,
-    sql('drain_batch_skip_locked', table),
+    sql('drain/batch_skip_locked', table),
     `-- $1 = '(b,0)', $2 = '(b+n,0)': block ranges from 0 to the table's size when the drain starts`,
   ].join('\n');
 }
 
 /** Block count and a cheap estimate of what a drain would delete (a sample of about 2,000 blocks). */
 export async function planDrain(db: pg.Pool | pg.ClientBase, table: TableRef): Promise<DrainPlan> {
-  const meta = (await db.query(sql('drain_table_blocks', table), [table.schema, table.name])).rows[0];
+  const meta = (await db.query(sql('drain/table_blocks', table), [table.schema, table.name])).rows[0];
   if (!meta) throw new ToolError(`table "${table.schema}.${table.name}" not found.`, EXIT.table);
   const blocksTotal = Number(meta.blocks);
   const percent = blocksTotal <= 2000 ? 100 : Math.max(0.01, Math.min(100, (100 * 2000) / blocksTotal));
-  const est = (await db.query(sql('drain_estimate', table), [percent])).rows[0];
+  const est = (await db.query(sql('drain/estimate', table), [percent])).rows[0];
   return {
     blocksTotal,
     heapBytes: Number(meta.heap_bytes),
@@ -295,15 +295,15 @@ export async function planDrain(db: pg.Pool | pg.ClientBase, table: TableRef): P
     sampledPercent: percent,
     sql: drainSql(table),
     statements: [
-      { when: 'each batch (blocks $1 to $2), in its own transaction:', sql: stripComments(sql('drain_batch', table)) },
-      { when: 'a range where someone else holds a row lock (rows skipped), and near --max-rows:', sql: stripComments(sql('drain_batch_skip_locked', table)) },
+      { when: 'each batch (blocks $1 to $2), in its own transaction:', sql: stripComments(sql('drain/batch', table)) },
+      { when: 'a range where someone else holds a row lock (rows skipped), and near --max-rows:', sql: stripComments(sql('drain/batch_skip_locked', table)) },
     ],
   };
 }
 
 /** Exact count of the rows the rule makes deletable now (a full scan). */
 export async function countDeletable(db: pg.Pool | pg.ClientBase, table: TableRef): Promise<number> {
-  return Number((await db.query(sql('drain_remaining', table))).rows[0].deletable);
+  return Number((await db.query(sql('drain/remaining', table))).rows[0].deletable);
 }
 
 export function checkServerVersion(versionNum: number, version?: string): void {
@@ -483,10 +483,10 @@ export class DrainOperation {
   private async readLoad(c: pg.Client): Promise<LoadSample> {
     const sample: LoadSample = { replicaLagS: null, activeBackends: null };
     if (this.settings.maxLagS !== null) {
-      const row = (await c.query(rawSql('replica_lag'))).rows[0];
+      const row = (await c.query(rawSql('drain/replica_lag'))).rows[0];
       sample.replicaLagS = row.lag_s === null ? null : Number(row.lag_s);
     }
-    if (this.settings.maxActive !== null) sample.activeBackends = Number((await c.query(rawSql('active_backends'))).rows[0].active);
+    if (this.settings.maxActive !== null) sample.activeBackends = Number((await c.query(rawSql('drain/active_backends'))).rows[0].active);
     return sample;
   }
 
@@ -513,7 +513,7 @@ export class DrainOperation {
 
   /** The server's WAL insert position in bytes; batches committed without waiting that it has flushed are forgotten. */
   private async walPosition(c: pg.Client): Promise<number> {
-    const row = (await c.query(rawSql('wal_lsn'))).rows[0];
+    const row = (await c.query(rawSql('drain/wal_lsn'))).rows[0];
     const flushed = lsnBytes(row.flushed);
     while (this.unflushed.length > 0 && this.unflushed[0].commitLsn <= flushed) this.unflushed.shift();
     return lsnBytes(row.lsn);
@@ -521,7 +521,7 @@ export class DrainOperation {
 
   /**
    * synchronous_commit of a batch: off when the drain runs unthrottled (--nice 0, no --max-wal-rate), where speed
-   * counts; null (the server's, on by default) when paced, for the live API (sql/drain_batch_settings.sql).
+   * counts; null (the server's, on by default) when paced, for the live API (sql/drain/batch_settings.sql).
    */
   private batchSynchronousCommit(): string | null {
     return this.settings.nice === 0 && this.settings.maxWalMBps === null ? 'off' : null;
@@ -530,12 +530,12 @@ export class DrainOperation {
   /**
    * After a lost connection, the batches committed without waiting whose WAL the server had not yet flushed: a crash
    * may have undone them. Their ranges are swept again (a range whose rows are already gone deletes nothing), and the
-   * rows of those the server no longer shows as committed (sql/drain_xact_status.sql) are taken back off the count,
+   * rows of those the server no longer shows as committed (sql/drain/xact_status.sql) are taken back off the count,
    * so rowsDeleted stays exact. (Were another session to be given an undone batch's transaction id before this check,
    * that batch would count twice; its rows are deleted either way.)
    */
   private async recheckUnflushed(c: pg.Client, next: number): Promise<number> {
-    const { rows } = await c.query(rawSql('drain_xact_status'), [this.unflushed.map((b) => b.xid)]);
+    const { rows } = await c.query(rawSql('drain/xact_status'), [this.unflushed.map((b) => b.xid)]);
     const committed = new Set(rows.filter((r) => r.status === 'committed').map((r) => r.xid as string));
     const undone = this.unflushed.filter((b) => !committed.has(b.xid));
     const lost = undone.reduce((sum, b) => sum + b.rows, 0);
@@ -547,12 +547,12 @@ export class DrainOperation {
     return from;
   }
 
-  /** Read a swept range again (sql/drain_prune.sql) under the batch's limits: it never waits on a table lock. */
+  /** Read a swept range again (sql/drain/prune.sql) under the batch's limits: it never waits on a table lock. */
   private async pruneRange(c: pg.Client, [from, to]: [number, number]): Promise<void> {
     await c.query('BEGIN');
     try {
-      await c.query(rawSql('drain_batch_settings'), [String(this.opts.lockTimeoutMs ?? 1000), String(Math.max(5000, this.settings.targetBatchMs * 40)), null]);
-      await c.query(sql('drain_prune', this.opts.table), [blockTid(from), blockTid(to)]);
+      await c.query(rawSql('drain/batch_settings'), [String(this.opts.lockTimeoutMs ?? 1000), String(Math.max(5000, this.settings.targetBatchMs * 40)), null]);
+      await c.query(sql('drain/prune', this.opts.table), [blockTid(from), blockTid(to)]);
       await c.query('COMMIT');
     } catch (err) {
       if (!isConnectionLoss(err)) await c.query('ROLLBACK').catch(() => {});
@@ -565,17 +565,17 @@ export class DrainOperation {
     const statementTimeout = String(Math.max(5000, this.settings.targetBatchMs * 40));
     const careful = async () => {
       await c.query('BEGIN');
-      const { xid } = (await c.query(rawSql('drain_batch_settings'), [String(this.opts.lockTimeoutMs ?? 1000), statementTimeout, synchronousCommit])).rows[0];
-      const r = await c.query(sql('drain_batch_skip_locked', this.opts.table), [blockTid(from), blockTid(to), rowLimit ?? 2_147_483_647]);
+      const { xid } = (await c.query(rawSql('drain/batch_settings'), [String(this.opts.lockTimeoutMs ?? 1000), statementTimeout, synchronousCommit])).rows[0];
+      const r = await c.query(sql('drain/batch_skip_locked', this.opts.table), [blockTid(from), blockTid(to), rowLimit ?? 2_147_483_647]);
       await c.query('COMMIT');
       return { rows: r.rowCount ?? 0, xid };
     };
     try {
       if (rowLimit !== null) return await careful();
       await c.query('BEGIN');
-      const { xid } = (await c.query(rawSql('drain_batch_settings'), [String(this.opts.fastLockTimeoutMs ?? 1), statementTimeout, synchronousCommit])).rows[0];
+      const { xid } = (await c.query(rawSql('drain/batch_settings'), [String(this.opts.fastLockTimeoutMs ?? 1), statementTimeout, synchronousCommit])).rows[0];
       try {
-        const r = await c.query(sql('drain_batch', this.opts.table), [blockTid(from), blockTid(to)]);
+        const r = await c.query(sql('drain/batch', this.opts.table), [blockTid(from), blockTid(to)]);
         await c.query('COMMIT');
         return { rows: r.rowCount ?? 0, xid };
       } catch (err) {
@@ -612,7 +612,7 @@ export class DrainOperation {
   }
 
   /**
-   * The table's size when the drain starts (sql/drain_table_blocks.sql). pg_relation_size() takes a lock on the
+   * The table's size when the drain starts (sql/drain/table_blocks.sql). pg_relation_size() takes a lock on the
    * table, so the read runs under the batches' lock_timeout and is retried like a batch: the drain never queues
    * behind a DDL lock (and the live API never queues behind the drain).
    */
@@ -622,8 +622,8 @@ export class DrainOperation {
       const c = await this.connect();
       try {
         await c.query('BEGIN');
-        await c.query(rawSql('drain_batch_settings'), [String(this.opts.lockTimeoutMs ?? 1000), String(30_000), null]);
-        const row = (await c.query(sql('drain_table_blocks', this.opts.table), [this.opts.table.schema, this.opts.table.name])).rows[0];
+        await c.query(rawSql('drain/batch_settings'), [String(this.opts.lockTimeoutMs ?? 1000), String(30_000), null]);
+        const row = (await c.query(sql('drain/table_blocks', this.opts.table), [this.opts.table.schema, this.opts.table.name])).rows[0];
         await c.query('COMMIT');
         return row;
       } catch (err) {
@@ -660,7 +660,7 @@ export class DrainOperation {
         const rowLimit = left !== null && left < (to - next) * this.maxTuplesPerPage ? left : null;
         const walBefore = await this.walPosition(c);
         const t = performance.now();
-        // Prune the range the previous batch deleted (its rows are dead to everyone by now): see sql/drain_prune.sql.
+        // Prune the range the previous batch deleted (its rows are dead to everyone by now): see sql/drain/prune.sql.
         if (this.prune && prevRange) await this.pruneRange(c, prevRange);
         const synchronousCommit = this.batchSynchronousCommit();
         const { rows, xid } = await this.batch(c, next, to, rowLimit, synchronousCommit);
@@ -725,7 +725,7 @@ export class DrainOperation {
       }
     }
     // The last range has no next batch to prune it: do it now, a pause later (its rows must be dead to everyone),
-    // or the final count prunes it in one burst of WAL while the API waits (sql/drain_prune.sql).
+    // or the final count prunes it in one burst of WAL while the API waits (sql/drain/prune.sql).
     if (this.prune && prevRange && !this.stopRequested) {
       await this.sleeper.sleep(this.settings.targetBatchMs);
       try {
@@ -776,18 +776,18 @@ export class DrainOperation {
       }
       if (this.opts.vacuum) {
         await step('vacuuming', async (c) => {
-          await c.query(sql('vacuum', this.opts.table));
+          await c.query(sql('table/vacuum', this.opts.table));
           vacuumed = true;
           analyzed = true;
         });
       } else {
         await step('analyzing', async (c) => {
-          await c.query(sql('analyze', this.opts.table));
+          await c.query(sql('table/analyze', this.opts.table));
           analyzed = true;
         });
       }
       await step('analyzing', async (c) => {
-        const row = (await c.query(sql('drain_after', this.opts.table), [this.opts.table.schema, this.opts.table.name])).rows[0];
+        const row = (await c.query(sql('drain/after', this.opts.table), [this.opts.table.schema, this.opts.table.name])).rows[0];
         heapBytes = Number(row?.heap_bytes ?? 0);
         liveRowsAfter = Number(row?.live_rows ?? 0);
       });

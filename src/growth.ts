@@ -36,9 +36,9 @@ export async function readGrowth(pool: pg.Pool, table: TableRef, timeoutMs = 30_
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     await client.query('SELECT set_config($1, $2, true)', ['statement_timeout', String(timeoutMs)]);
-    const hourly = (await client.query(sql('growth_hourly', table))).rows.map(bucket);
-    const daily = (await client.query(sql('growth_daily', table))).rows.map(bucket);
-    const rates = (await client.query(sql('growth_rates', table))).rows[0];
+    const hourly = (await client.query(sql('inspect/growth_hourly', table))).rows.map(bucket);
+    const daily = (await client.query(sql('inspect/growth_daily', table))).rows.map(bucket);
+    const rates = (await client.query(sql('inspect/growth_rates', table))).rows[0];
     const sizes = await readSizes(client, table);
     await client.query('COMMIT');
     const perHourNow = Number(rates.last_hour);

@@ -142,7 +142,7 @@ export class Sampler {
             }
             this.lastInsert = { total: sizes.insertedTotal, at: now };
             if (this.opts.recentByIndex) {
-              const row = (await client.query(sql('recent_created', this.table))).rows[0];
+              const row = (await client.query(sql('inspect/recent_created', this.table))).rows[0];
               patch.createdLastHour = { count: Number(row.created_last_hour), asOf: row.as_of };
             }
             this.set(patch);

@@ -79,7 +79,7 @@ export function sizesFromRow(row: Record<string, unknown>): Sizes {
 }
 
 export async function readSizes(db: pg.Pool | pg.ClientBase, table: TableRef): Promise<Sizes> {
-  const { rows } = await db.query(sql('table_sizes', table), [table.schema, table.name]);
+  const { rows } = await db.query(sql('inspect/table_sizes', table), [table.schema, table.name]);
   return sizesFromRow(rows[0]);
 }
 
@@ -89,7 +89,7 @@ export async function exactStatus(pool: pg.Pool, table: TableRef, timeoutMs = 12
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     await client.query('SELECT set_config($1, $2, true)', ['statement_timeout', String(timeoutMs)]);
-    const counts = countsFromRow((await client.query(sql('status_counts', table))).rows[0]);
+    const counts = countsFromRow((await client.query(sql('inspect/status_counts', table))).rows[0]);
     const sizes = await readSizes(client, table);
     await client.query('COMMIT');
     return { counts, sizes };

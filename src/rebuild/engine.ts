@@ -3,7 +3,7 @@ import { quoteIdent, sql } from '../sql.js';
 import { EXIT, ToolError } from '../errors.js';
 import { compareDefinitions, readDefinition, type TableDefinition } from './definition.js';
 import { ensureJournal, journalState, readLatestRebuild, writeJournal } from './journal.js';
-import { literal, checkedPrivilege, reloptionsText, rebuildNames, rsql, type RebuildNames } from './names.js';
+import { literal, checkedPrivilege, reloptionsText, rebuildNames, type RebuildNames } from './names.js';
 import { makePlan, STEPS, type RebuildPlan, type StepName } from './plan.js';
 import { cancelAutovacuumBlockers, type AutovacuumWorker } from './autovacuum.js';
 
@@ -100,11 +100,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The rebuild's advisory lock on this connection; false when another session holds it. */
 export async function tryRebuildLock(client: pg.ClientBase, names: RebuildNames): Promise<boolean> {
-  return (await client.query(rsql('rebuild_lock_try', names), [names.schema])).rows[0].locked;
+  return (await client.query(sql('rebuild/lock_try', names), [names.schema])).rows[0].locked;
 }
 
 export async function rebuildLockHolder(db: pg.ClientBase | pg.Pool, names: RebuildNames): Promise<number | null> {
-  const { rows } = await db.query(rsql('rebuild_lock_holder', names), [names.schema]);
+  const { rows } = await db.query(sql('rebuild/lock_holder', names), [names.schema]);
   return rows[0]?.pid ?? null;
 }
 
@@ -120,7 +120,7 @@ export async function withLockRetry<T>(
   for (let attempt = 1; ; attempt++) {
     await ctx.client.query('BEGIN');
     try {
-      await ctx.client.query(rsql('rebuild_set_local', ctx.names), ['lock_timeout', `${ctx.lockTimeoutMs}ms`]);
+      await ctx.client.query(sql('session/set_local', ctx.names), ['lock_timeout', `${ctx.lockTimeoutMs}ms`]);
       const value = await fn(attempt);
       await ctx.client.query('COMMIT');
       return { value, attempts: attempt };
@@ -137,7 +137,7 @@ export async function withLockRetry<T>(
       if (ctx.opts.terminateBlockers && attempt >= 3) {
         for (const b of blockers) {
           if (b.granted && b.ageSeconds >= 1) {
-            await ctx.client.query(rsql('rebuild_terminate_backend', ctx.names), [b.pid]);
+            await ctx.client.query(sql('rebuild/terminate_backend', ctx.names), [b.pid]);
             terminated.push(b.pid);
           }
         }
@@ -166,7 +166,7 @@ export async function withLockRetry<T>(
 
 async function readBlockers(ctx: Ctx): Promise<Blocker[]> {
   const oid = ctx.plan.definition.oid;
-  const { rows } = await ctx.client.query(rsql('rebuild_lock_holders', ctx.names), [oid]);
+  const { rows } = await ctx.client.query(sql('rebuild/lock_holders', ctx.names), [oid]);
   return rows.map((r) => ({ pid: r.pid, ageSeconds: r.age_seconds, state: r.state, mode: r.mode, granted: r.granted, query: r.query }));
 }
 
@@ -220,18 +220,18 @@ async function stepCreateTable(ctx: Ctx): Promise<void> {
   const { client, names, plan } = ctx;
   const def = plan.definition;
   await client.query('BEGIN');
-  await client.query(rsql('rebuild_create_table', names));
+  await client.query(sql('rebuild/create_table', names));
   if (def.reloptions.length || def.toastReloptions.length) {
-    await client.query(rsql('rebuild_set_reloptions', names, { raw: { reloptions: reloptionsText(def.reloptions, def.toastReloptions) } }));
+    await client.query(sql('rebuild/set_reloptions', names, { raw: { reloptions: reloptionsText(def.reloptions, def.toastReloptions) } }));
   }
-  await client.query(rsql('rebuild_autovacuum_off', names));
-  await client.query(rsql('rebuild_set_owner', names, { idents: { owner: def.owner } }));
+  await client.query(sql('rebuild/autovacuum_off', names));
+  await client.query(sql('rebuild/set_owner', names, { idents: { owner: def.owner } }));
   for (const g of def.grants) {
-    const file = g.grantable ? 'rebuild_grant_with_option' : 'rebuild_grant';
+    const file = g.grantable ? 'rebuild/grant_with_option' : 'rebuild/grant';
     const grantee = g.grantee === null ? 'PUBLIC' : quoteIdent(g.grantee);
-    await client.query(rsql(file, names, { raw: { privilege: checkedPrivilege(g.privilege), grantee } }));
+    await client.query(sql(file, names, { raw: { privilege: checkedPrivilege(g.privilege), grantee } }));
   }
-  if (def.comment !== null) await client.query(rsql('rebuild_comment_table', names, { raw: { comment: literal(def.comment) } }));
+  if (def.comment !== null) await client.query(sql('rebuild/comment_table', names, { raw: { comment: literal(def.comment) } }));
   await ctx.hook('mid:create_table');
   await writeJournal(client, names, plan.rebuildId, 'create_table', 'done');
   await client.query('COMMIT');
@@ -243,10 +243,10 @@ async function stepCapture(ctx: Ctx): Promise<void> {
     ctx,
     'capture',
     async () => {
-      await client.query(rsql('rebuild_log_create', names));
-      await client.query(rsql('rebuild_log_index', names));
-      await client.query(rsql('rebuild_capture_function', names));
-      await client.query(rsql('rebuild_capture_trigger', names));
+      await client.query(sql('rebuild/log_create', names));
+      await client.query(sql('rebuild/log_index', names));
+      await client.query(sql('rebuild/capture_function', names));
+      await client.query(sql('rebuild/capture_trigger', names));
       await ctx.hook('mid:capture');
       await writeJournal(client, names, plan.rebuildId, 'capture', 'done');
     },
@@ -259,9 +259,9 @@ async function stepCopy(ctx: Ctx): Promise<void> {
   const per = ctx.opts.copyBlocks ?? 4096;
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
   try {
-    const blocks = Number((await client.query(rsql('rebuild_blocks', names), [plan.definition.oid])).rows[0].blocks);
+    const blocks = Number((await client.query(sql('rebuild/blocks', names), [plan.definition.oid])).rows[0].blocks);
     // The ledger (id, hash of each row written) is created in this transaction: it exists only with a committed copy.
-    await client.query(rsql('rebuild_copied_create', names));
+    await client.query(sql('rebuild/copied_create', names));
     let rows = 0;
     // Contiguous block ranges from 0, the last one open-ended: every row of the snapshot is read exactly once.
     let lower = 0;
@@ -270,7 +270,7 @@ async function stepCopy(ctx: Ctx): Promise<void> {
       const upper = last ? '(4294967294,0)' : `(${b + per},0)`;
       if (b !== lower) throw new Error(`copy: block range starts at ${b}, expected ${lower}`);
       lower = b + per;
-      const r = await client.query(rsql('rebuild_copy_batch', names), [`(${b},0)`, upper]);
+      const r = await client.query(sql('rebuild/copy_batch', names), [`(${b},0)`, upper]);
       rows += r.rowCount ?? 0;
       ctx.emit({ type: 'progress', step: 'copy', done: Math.min(b + per, blocks), total: blocks, unit: 'blocks' });
       if (b === 0) await ctx.hook('mid:copy');
@@ -291,15 +291,15 @@ async function stepIndexes(ctx: Ctx): Promise<void> {
   const indexes = plan.definition.indexes;
   await client.query('BEGIN');
   try {
-    await client.query(rsql('rebuild_set_local', names), ['maintenance_work_mem', ctx.opts.maintenanceWorkMem ?? '256MB']);
+    await client.query(sql('session/set_local', names), ['maintenance_work_mem', ctx.opts.maintenanceWorkMem ?? '256MB']);
     let done = 0;
     for (const ix of indexes) {
       const temp = plan.tempIndex[ix.name]!;
-      await client.query(rsql('rebuild_create_index', names, { idents: { index: temp }, raw: { unique: ix.unique ? 'UNIQUE ' : '', tail: ix.tail } }));
+      await client.query(sql('rebuild/create_index', names, { idents: { index: temp }, raw: { unique: ix.unique ? 'UNIQUE ' : '', tail: ix.tail } }));
       if (ix.constraintType === 'p' || ix.constraintType === 'u') {
         const deferrable = ix.deferrable ? (ix.deferred ? 'DEFERRABLE INITIALLY DEFERRED' : 'DEFERRABLE') : '';
         await client.query(
-          rsql(ix.constraintType === 'p' ? 'rebuild_add_primary_key' : 'rebuild_add_unique', names, {
+          sql(ix.constraintType === 'p' ? 'rebuild/add_primary_key' : 'rebuild/add_unique', names, {
             idents: { constraint: temp, index: temp },
             raw: { deferrable },
           }),
@@ -321,18 +321,18 @@ async function stepIndexes(ctx: Ctx): Promise<void> {
 /** Apply one batch of captured changes inside the current transaction; returns the changes taken. */
 async function replayBatch(ctx: Ctx, limit: number): Promise<number> {
   const { client, names } = ctx;
-  const claimed = await client.query(rsql('rebuild_replay_claim', names), [limit]);
+  const claimed = await client.query(sql('rebuild/replay_claim', names), [limit]);
   const n = claimed.rowCount ?? 0;
   if (n === 0) return 0;
   const ids = [...new Set(claimed.rows.map((r) => r.id as string))];
-  await client.query(rsql('rebuild_replay_delete', names), [ids]);
-  await client.query(rsql('rebuild_replay_insert', names), [ids]);
+  await client.query(sql('rebuild/replay_delete', names), [ids]);
+  await client.query(sql('rebuild/replay_insert', names), [ids]);
   ctx.stats.rowsReplayed += n;
   return n;
 }
 
 async function backlog(ctx: Ctx): Promise<{ pending: number; captured: number }> {
-  const r = (await ctx.client.query(rsql('rebuild_backlog', ctx.names))).rows[0];
+  const r = (await ctx.client.query(sql('rebuild/backlog', ctx.names))).rows[0];
   return { pending: Number(r.pending), captured: Number(r.captured) };
 }
 
@@ -368,15 +368,15 @@ async function stepReplay(ctx: Ctx): Promise<void> {
 async function stepVerify(ctx: Ctx): Promise<void> {
   const { client, names } = ctx;
   // The copy's ledger is there unless the copy was made by an earlier version: then the old one-scan verification.
-  const ledger = (await client.query(rsql('rebuild_relation_exists', names), [names.schema, names.copied])).rows.length > 0;
+  const ledger = (await client.query(sql('rebuild/relation_exists', names), [names.schema, names.copied])).rows.length > 0;
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   let r;
   try {
     // Ledger: two small tables in one in-memory hash join. Scan: the new table's ids in one in-memory hash (a
     // batched hash join would spill every old row to disk).
-    await client.query(rsql('rebuild_set_local', names), ['work_mem', ctx.opts.verifyWorkMem ?? '128MB']);
+    await client.query(sql('session/set_local', names), ['work_mem', ctx.opts.verifyWorkMem ?? '128MB']);
     await ctx.hook('mid:verify');
-    r = (await client.query(rsql(ledger ? 'rebuild_verify_rows' : 'rebuild_verify_rows_scan', names))).rows[0];
+    r = (await client.query(sql(ledger ? 'rebuild/verify_rows' : 'rebuild/verify_rows_scan', names))).rows[0];
     await client.query('COMMIT');
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {});
@@ -428,34 +428,34 @@ async function stepSwap(ctx: Ctx): Promise<void> {
     ctx,
     'swap',
     async () => {
-      await client.query(rsql('rebuild_lock_tables', names));
+      await client.query(sql('rebuild/lock_tables', names));
       const t0 = performance.now();
       // Everything written before the lock is committed now: replay the rest.
       while ((await replayBatch(ctx, 10_000)) > 0);
       swapStats = await backlog(ctx);
-      await client.query(rsql('rebuild_drop_trigger', names));
+      await client.query(sql('rebuild/drop_trigger', names));
       await restoreReloptions(ctx);
       // Old table: constraints (with their indexes) and other indexes get backup names.
       for (const c of def.constraints.filter((c) => plan.backupConstraint[c.name])) {
-        await client.query(rsql('rebuild_rename_constraint', names, { tables: { target: names.table }, idents: { from: c.name, to: plan.backupConstraint[c.name]! } }));
+        await client.query(sql('rebuild/rename_constraint', names, { tables: { target: names.table }, idents: { from: c.name, to: plan.backupConstraint[c.name]! } }));
       }
       for (const ix of def.indexes.filter((i) => !i.constraintName)) {
-        await client.query(rsql('rebuild_rename_index', names, { tables: { index: ix.name }, idents: { to: plan.backupIndex[ix.name]! } }));
+        await client.query(sql('rebuild/rename_index', names, { tables: { index: ix.name }, idents: { to: plan.backupIndex[ix.name]! } }));
       }
-      await client.query(rsql('rebuild_rename_table', names, { tables: { target: names.table }, idents: { to: backup } }));
-      await client.query(rsql('rebuild_rename_table', names, { tables: { target: names.newTable }, idents: { to: names.table } }));
+      await client.query(sql('rebuild/rename_table', names, { tables: { target: names.table }, idents: { to: backup } }));
+      await client.query(sql('rebuild/rename_table', names, { tables: { target: names.newTable }, idents: { to: names.table } }));
       // New table: every index and constraint gets its original name.
       for (const ix of def.indexes) {
         const temp = plan.tempIndex[ix.name]!;
         if (ix.constraintName) {
-          await client.query(rsql('rebuild_rename_constraint', names, { tables: { target: names.table }, idents: { from: temp, to: ix.constraintName } }));
+          await client.query(sql('rebuild/rename_constraint', names, { tables: { target: names.table }, idents: { from: temp, to: ix.constraintName } }));
         } else {
-          await client.query(rsql('rebuild_rename_index', names, { tables: { index: temp }, idents: { to: ix.name } }));
+          await client.query(sql('rebuild/rename_index', names, { tables: { index: temp }, idents: { to: ix.name } }));
         }
       }
       for (const fk of def.constraints.filter((c) => c.type === 'f')) {
         await client.query(
-          rsql('rebuild_add_foreign_key', names, {
+          sql('rebuild/add_foreign_key', names, {
             tables: { target: names.table },
             idents: { constraint: fk.name },
             raw: { definition: fk.definition.replace(/\s+NOT VALID$/, '') },
@@ -487,9 +487,9 @@ async function restoreReloptions(ctx: Ctx): Promise<void> {
   const key = (o: string) => o.slice(0, o.indexOf('='));
   const keys = [...new Set(['autovacuum_enabled', ...def.reloptions.map(key)])];
   for (const k of keys) if (!/^[a-z_]+$/.test(k)) throw new Error(`unexpected storage parameter "${k}"`);
-  await client.query(rsql('rebuild_reset_reloptions', names, { raw: { keys: keys.join(', ') } }));
+  await client.query(sql('rebuild/reset_reloptions', names, { raw: { keys: keys.join(', ') } }));
   if (def.reloptions.length) {
-    await client.query(rsql('rebuild_set_reloptions', names, { raw: { reloptions: reloptionsText(def.reloptions, []) } }));
+    await client.query(sql('rebuild/set_reloptions', names, { raw: { reloptions: reloptionsText(def.reloptions, []) } }));
   }
 }
 
@@ -503,8 +503,8 @@ async function stepValidate(ctx: Ctx): Promise<void> {
       ctx,
       'validate',
       async () => {
-        await client.query(rsql('rebuild_set_local', names), ['statement_timeout', '0']);
-        await client.query(rsql('rebuild_validate_constraint', names, { tables: { target: names.table }, idents: { constraint: fk.name } }));
+        await client.query(sql('session/set_local', names), ['statement_timeout', '0']);
+        await client.query(sql('rebuild/validate_constraint', names, { tables: { target: names.table }, idents: { constraint: fk.name } }));
       },
       ctx.opts.swapTimeoutMs ?? 60_000,
     );
@@ -517,7 +517,7 @@ async function stepAnalyze(ctx: Ctx): Promise<void> {
     ctx,
     'analyze',
     async () => {
-      await ctx.client.query(sql('analyze', { schema: ctx.names.schema, name: ctx.names.table }));
+      await ctx.client.query(sql('table/analyze', { schema: ctx.names.schema, name: ctx.names.table }));
     },
     ctx.opts.swapTimeoutMs ?? 60_000,
   );
@@ -535,14 +535,14 @@ async function stepVerifySchema(ctx: Ctx): Promise<void> {
 }
 
 export async function dropCaptureObjects(client: pg.ClientBase, names: RebuildNames): Promise<void> {
-  await client.query(rsql('rebuild_drop_table', names, { tables: { target: names.log } }));
-  await client.query(rsql('rebuild_drop_table', names, { tables: { target: names.copied } }));
-  await client.query(rsql('rebuild_drop_function', names));
+  await client.query(sql('rebuild/drop_table', names, { tables: { target: names.log } }));
+  await client.query(sql('rebuild/drop_table', names, { tables: { target: names.copied } }));
+  await client.query(sql('rebuild/drop_function', names));
 }
 
 async function stepCleanup(ctx: Ctx): Promise<void> {
   const { client, names } = ctx;
-  const log = await client.query(rsql('rebuild_relation_exists', names), [names.schema, names.log]);
+  const log = await client.query(sql('rebuild/relation_exists', names), [names.schema, names.log]);
   if (log.rows.length) ctx.stats.rowsCaptured = Math.max(ctx.stats.rowsCaptured, (await backlog(ctx)).captured);
   await client.query('BEGIN');
   await dropCaptureObjects(client, names);
@@ -565,9 +565,9 @@ const RUNNERS: Record<StepName, (ctx: Ctx) => Promise<void>> = {
 };
 
 async function tableBytes(client: pg.ClientBase, names: RebuildNames, table: string): Promise<number> {
-  const r = await client.query(rsql('rebuild_relation_exists', names), [names.schema, table]);
+  const r = await client.query(sql('rebuild/relation_exists', names), [names.schema, table]);
   if (!r.rows.length) return 0;
-  return Number((await client.query(rsql('rebuild_relation_bytes', names), [r.rows[0].oid])).rows[0].bytes);
+  return Number((await client.query(sql('rebuild/relation_bytes', names), [r.rows[0].oid])).rows[0].bytes);
 }
 
 /** Run the steps not done yet, in order. The caller holds the advisory lock on `client`. */
@@ -638,7 +638,7 @@ export async function runRebuild(connect: Connect, table: { schema: string; name
     if (state && !state.closed) {
       throw new ToolError(`an earlier rebuild (${state.rebuildId}) was interrupted at "${state.lastStep}": run "hatchet-sessions recover" first`, EXIT.failure);
     }
-    const leftover = (await client.query(rsql('rebuild_relation_exists', names), [names.schema, names.newTable])).rows.length;
+    const leftover = (await client.query(sql('rebuild/relation_exists', names), [names.schema, names.newTable])).rows.length;
     if (leftover) throw new ToolError(`table "${names.newTable}" already exists: run "hatchet-sessions recover" first`, EXIT.failure);
     const definition = await readDefinition(client, names);
     if (!definition) throw new ToolError(`table "${names.schema}.${names.table}" not found`, EXIT.table);
@@ -672,7 +672,7 @@ export async function finishRebuild(connect: Connect, table: { schema: string; n
           throw new ToolError(`"${names.table}" is not the table the interrupted rebuild started from; run "hatchet-sessions recover --undo"`, EXIT.failure);
         }
         // A step that was not journaled as done left nothing behind except in these cases.
-        if (!state.done.has('create_table')) await client.query(rsql('rebuild_drop_table', names, { tables: { target: names.newTable } }));
+        if (!state.done.has('create_table')) await client.query(sql('rebuild/drop_table', names, { tables: { target: names.newTable } }));
       } else {
         const swap = state.events.find((e) => e.step === 'swap' && e.status === 'done');
         ctx.stats.lockHoldMs = Number((swap?.detail as { lockHoldMsBeforeCommit?: number })?.lockHoldMsBeforeCommit ?? 0);

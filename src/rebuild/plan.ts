@@ -1,4 +1,4 @@
-import { rawSql } from '../sql.js';
+import { rawSql, type SqlName } from '../sql.js';
 import { backupName, fitName, type RebuildNames } from './names.js';
 import type { TableDefinition } from './definition.js';
 
@@ -70,7 +70,7 @@ export interface PlanStep {
   label: string;
   lock: string;
   /** The sql/ files the step runs, in order. */
-  files: string[];
+  files: SqlName[];
 }
 
 export const PLAN_STEPS: PlanStep[] = [
@@ -78,69 +78,69 @@ export const PLAN_STEPS: PlanStep[] = [
     step: 'create_table',
     label: STEP_LABELS.create_table,
     lock: 'ACCESS SHARE on "UserSession" (catalog read only)',
-    files: ['rebuild_journal_create', 'rebuild_create_table', 'rebuild_set_reloptions', 'rebuild_autovacuum_off', 'rebuild_set_owner', 'rebuild_grant', 'rebuild_comment_table'],
+    files: ['rebuild/journal_create', 'rebuild/create_table', 'rebuild/set_reloptions', 'rebuild/autovacuum_off', 'rebuild/set_owner', 'rebuild/grant', 'rebuild/comment_table'],
   },
   {
     step: 'capture',
     label: STEP_LABELS.capture,
     lock: 'SHARE ROW EXCLUSIVE on "UserSession", lock_timeout 100 ms, retried (waits only for writes in flight)',
-    files: ['rebuild_log_create', 'rebuild_log_index', 'rebuild_capture_function', 'rebuild_capture_trigger', 'rebuild_autovacuum_blockers', 'rebuild_cancel_autovacuum'],
+    files: ['rebuild/log_create', 'rebuild/log_index', 'rebuild/capture_function', 'rebuild/capture_trigger', 'rebuild/autovacuum_blockers', 'rebuild/cancel_autovacuum'],
   },
   {
     step: 'copy',
     label: STEP_LABELS.copy,
     lock: 'ACCESS SHARE on "UserSession" (reads and writes go on); one snapshot, batches of blocks',
-    files: ['rebuild_blocks', 'rebuild_copied_create', 'rebuild_copy_batch'],
+    files: ['rebuild/blocks', 'rebuild/copied_create', 'rebuild/copy_batch'],
   },
   {
     step: 'indexes',
     label: STEP_LABELS.indexes,
     lock: 'new table only',
-    files: ['rebuild_create_index', 'rebuild_add_primary_key', 'rebuild_add_unique'],
+    files: ['rebuild/create_index', 'rebuild/add_primary_key', 'rebuild/add_unique'],
   },
   {
     step: 'replay',
     label: STEP_LABELS.replay,
     lock: 'ACCESS SHARE on "UserSession"; new table and log only',
-    files: ['rebuild_replay_claim', 'rebuild_replay_delete', 'rebuild_replay_insert', 'rebuild_backlog'],
+    files: ['rebuild/replay_claim', 'rebuild/replay_delete', 'rebuild/replay_insert', 'rebuild/backlog'],
   },
   {
     step: 'verify',
     label: STEP_LABELS.verify,
     lock: 'none on "UserSession" (one read-only snapshot of the new table, the log and the copy\'s ledger)',
-    files: ['rebuild_verify_rows'],
+    files: ['rebuild/verify_rows'],
   },
   {
     step: 'swap',
     label: STEP_LABELS.swap,
     lock: 'ACCESS EXCLUSIVE on "UserSession" for milliseconds, lock_timeout 100 ms retried with backoff; SHARE ROW EXCLUSIVE on "User" while the foreign key is added NOT VALID',
     files: [
-      'rebuild_set_local',
-      'rebuild_lock_tables',
-      'rebuild_autovacuum_blockers',
-      'rebuild_cancel_autovacuum',
-      'rebuild_replay_claim',
-      'rebuild_replay_delete',
-      'rebuild_replay_insert',
-      'rebuild_drop_trigger',
-      'rebuild_reset_reloptions',
-      'rebuild_set_reloptions',
-      'rebuild_rename_constraint',
-      'rebuild_rename_index',
-      'rebuild_rename_table',
-      'rebuild_add_foreign_key',
-      'rebuild_journal_write',
+      'session/set_local',
+      'rebuild/lock_tables',
+      'rebuild/autovacuum_blockers',
+      'rebuild/cancel_autovacuum',
+      'rebuild/replay_claim',
+      'rebuild/replay_delete',
+      'rebuild/replay_insert',
+      'rebuild/drop_trigger',
+      'rebuild/reset_reloptions',
+      'rebuild/set_reloptions',
+      'rebuild/rename_constraint',
+      'rebuild/rename_index',
+      'rebuild/rename_table',
+      'rebuild/add_foreign_key',
+      'rebuild/journal_write',
     ],
   },
   {
     step: 'validate',
     label: STEP_LABELS.validate,
     lock: 'SHARE UPDATE EXCLUSIVE on "UserSession", ROW SHARE on "User" (reads and writes go on)',
-    files: ['rebuild_validate_constraint'],
+    files: ['rebuild/validate_constraint'],
   },
-  { step: 'analyze', label: STEP_LABELS.analyze, lock: 'SHARE UPDATE EXCLUSIVE on "UserSession" (reads and writes go on)', files: ['analyze'] },
-  { step: 'verify_schema', label: STEP_LABELS.verify_schema, lock: 'none (catalog reads)', files: ['rebuild_indexes', 'rebuild_constraints'] },
-  { step: 'cleanup', label: STEP_LABELS.cleanup, lock: 'our own objects only', files: ['rebuild_drop_table', 'rebuild_drop_function'] },
+  { step: 'analyze', label: STEP_LABELS.analyze, lock: 'SHARE UPDATE EXCLUSIVE on "UserSession" (reads and writes go on)', files: ['table/analyze'] },
+  { step: 'verify_schema', label: STEP_LABELS.verify_schema, lock: 'none (catalog reads)', files: ['rebuild/indexes', 'rebuild/constraints'] },
+  { step: 'cleanup', label: STEP_LABELS.cleanup, lock: 'our own objects only', files: ['rebuild/drop_table', 'rebuild/drop_function'] },
 ];
 
 /** The plan as text: each step, its lock and its SQL (the files as they are, placeholders unfilled). */

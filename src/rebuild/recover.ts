@@ -1,11 +1,11 @@
 import type pg from 'pg';
 import { EXIT, ToolError } from '../errors.js';
-import type { TableRef } from '../sql.js';
+import { sql, type TableRef } from '../sql.js';
 import { readDefinition } from './definition.js';
 import { _makeCtx, dropCaptureObjects, rebuildLockHolder, withLockRetry, type Connect, type RebuildOptions } from './engine.js';
 import { journalState, readLatestRebuild, writeJournal } from './journal.js';
 import { makePlan } from './plan.js';
-import { rebuildNames, rsql, type RebuildNames } from './names.js';
+import { rebuildNames, type RebuildNames } from './names.js';
 
 export interface Leftovers {
   /** Something to recover: an unfinished journal entry or our objects in the schema. */
@@ -24,7 +24,7 @@ export interface Leftovers {
 }
 
 async function exists(db: pg.ClientBase | pg.Pool, names: RebuildNames, relation: string): Promise<boolean> {
-  return (await db.query(rsql('rebuild_relation_exists', names), [names.schema, relation])).rows.length > 0;
+  return (await db.query(sql('rebuild/relation_exists', names), [names.schema, relation])).rows.length > 0;
 }
 
 /** What an earlier rebuild left behind, for the console, preflight and `recover`. Read-only. */
@@ -37,10 +37,10 @@ export async function detectLeftovers(db: pg.ClientBase | pg.Pool, table: TableR
   if (await exists(db, names, names.newTable)) objects.push(`table "${names.newTable}"`);
   if (await exists(db, names, names.log)) objects.push(`table "${names.log}"`);
   if (await exists(db, names, names.copied)) objects.push(`table "${names.copied}"`);
-  if ((await db.query(rsql('rebuild_trigger_exists', names), [names.schema, names.table, names.trigger])).rows.length) {
+  if ((await db.query(sql('rebuild/trigger_exists', names), [names.schema, names.table, names.trigger])).rows.length) {
     objects.push(`trigger "${names.trigger}" on "${names.table}"`);
   }
-  if ((await db.query(rsql('rebuild_function_exists', names), [names.schema, names.func])).rows.length) objects.push(`function "${names.func}"`);
+  if ((await db.query(sql('rebuild/function_exists', names), [names.schema, names.func])).rows.length) objects.push(`function "${names.func}"`);
   const open = state !== null && !state.closed;
   const found = open || objects.length > 0;
   const runningPid = await rebuildLockHolder(db, names);
@@ -71,7 +71,7 @@ export async function undoRebuild(connect: Connect, table: TableRef, opts: Rebui
   const client = await connect();
   try {
     const until = Date.now() + 10_000;
-    while (!(await client.query(rsql('rebuild_lock_try', names), [names.schema])).rows[0].locked) {
+    while (!(await client.query(sql('rebuild/lock_try', names), [names.schema])).rows[0].locked) {
       if (Date.now() > until) {
         throw new ToolError(`a rebuild is running (backend pid ${(await rebuildLockHolder(client, names)) ?? '?'}); refusing to undo it under its feet`, EXIT.failure);
       }
@@ -95,13 +95,13 @@ export async function undoRebuild(connect: Connect, table: TableRef, opts: Rebui
       ctx,
       'capture',
       async () => {
-        await client.query(rsql('rebuild_drop_trigger', names));
+        await client.query(sql('rebuild/drop_trigger', names));
       },
       opts.swapTimeoutMs ?? 60_000,
     );
     await client.query('BEGIN');
     await dropCaptureObjects(client, names);
-    await client.query(rsql('rebuild_drop_table', names, { tables: { target: names.newTable } }));
+    await client.query(sql('rebuild/drop_table', names, { tables: { target: names.newTable } }));
     if (state && !state.closed) await writeJournal(client, names, state.rebuildId, 'rebuild', 'undone', { removed: before.objects });
     await client.query('COMMIT');
     return { removed: before.objects };
