@@ -75,3 +75,68 @@ export async function setWalCompression(c: pg.ClientBase, methods: string[]): Pr
   }
   return String((await c.query(rawSql('session/wal_compression_current'))).rows[0].value);
 }
+
+export interface TransactionOptions {
+  isolation?: 'read committed' | 'repeatable read' | 'serializable';
+  readOnly?: boolean;
+  /** statement_timeout for this transaction only (sql/session/set_local.sql): it ends with it, never leaks to a pool. */
+  statementTimeoutMs?: number;
+  /** lock_timeout for this transaction only. */
+  lockTimeoutMs?: number;
+  /**
+   * No ROLLBACK after this error (e.g. a lost connection: there is nothing to roll back, and the caller drops the
+   * connection). By default every error rolls back.
+   */
+  skipRollback?: (err: unknown) => boolean;
+}
+
+const ISOLATION = { 'read committed': 'READ COMMITTED', 'repeatable read': 'REPEATABLE READ', serializable: 'SERIALIZABLE' } as const;
+
+/**
+ * `fn` in one transaction: BEGIN (with the isolation level and access mode asked for), the transaction's own
+ * timeouts, `fn`, COMMIT; ROLLBACK when anything throws, then the error is thrown again. Given a pool, it takes a
+ * connection and gives it back after (destroyed, not reused, when even the ROLLBACK failed); given a client, the
+ * client stays the caller's. The one place the tool writes BEGIN, COMMIT and ROLLBACK.
+ */
+export async function withTransaction<T>(db: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>, options?: TransactionOptions): Promise<T>;
+export async function withTransaction<C extends pg.ClientBase, T>(db: C, fn: (client: C) => Promise<T>, options?: TransactionOptions): Promise<T>;
+export async function withTransaction<C extends pg.ClientBase, T>(
+  db: pg.Pool | C,
+  fn: (client: C) => Promise<T>,
+  options: TransactionOptions = {},
+): Promise<T> {
+  if (db instanceof pg.Pool) {
+    // The pool overload: C is pg.PoolClient.
+    const client = (await db.connect()) as pg.PoolClient & C;
+    let broken = false;
+    try {
+      return await inTransaction(client, fn, options, () => (broken = true));
+    } finally {
+      client.release(broken);
+    }
+  }
+  return inTransaction(db, fn, options, () => {});
+}
+
+async function inTransaction<C extends pg.ClientBase, T>(client: C, fn: (client: C) => Promise<T>, options: TransactionOptions, onBroken: () => void): Promise<T> {
+  const begin = ['BEGIN'];
+  if (options.isolation) begin.push('ISOLATION LEVEL', ISOLATION[options.isolation]);
+  if (options.readOnly) begin.push('READ ONLY');
+  try {
+    await client.query(begin.join(' '));
+  } catch (err) {
+    onBroken();
+    throw err;
+  }
+  try {
+    if (options.statementTimeoutMs !== undefined) await client.query(rawSql('session/set_local'), ['statement_timeout', String(options.statementTimeoutMs)]);
+    if (options.lockTimeoutMs !== undefined) await client.query(rawSql('session/set_local'), ['lock_timeout', String(options.lockTimeoutMs)]);
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    if (!options.skipRollback?.(err)) await client.query('ROLLBACK').catch(() => onBroken());
+    else onBroken();
+    throw err;
+  }
+}

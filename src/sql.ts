@@ -84,20 +84,24 @@ const isRebuild = (scope: TableRef | RebuildNames): scope is RebuildNames => 'ne
 /**
  * sql/<name>.sql ready to run: the one template engine. Placeholders are names, never values (values are always $n
  * parameters); every name is an escaped identifier. Filled from the scope:
- * - a table: {{table}} (qualified), {{schema}}, {{rule}} (Hatchet's deletable rule, sql/rule.sql);
+ * - a table: {{table}} (qualified), {{schema}};
  * - a rebuild's names (src/rebuild/names.ts): the same for its live table, and its own objects {{new}}, {{log}},
  *   {{copied}}, {{func}}, {{journal}} (qualified), {{trigger}}, {{log_pending}};
- * then from `fill` (see SqlFill). An unknown placeholder throws.
+ * - null: a statement on no table (the demo's role and database);
+ * always {{rule}} (Hatchet's deletable rule, sql/rule.sql), then `fill` (see SqlFill). An unknown placeholder throws.
  */
-export function sql(name: SqlName, scope: TableRef | RebuildNames, fill: SqlFill = {}): string {
-  const schema = scope.schema;
-  const q = (rel: string) => qualified({ schema, name: rel });
-  const values = new Map<string, string>([
-    ['table', q(isRebuild(scope) ? scope.table : scope.name)],
-    ['schema', quoteIdent(schema)],
-    ['rule', ruleText()],
-  ]);
-  if (isRebuild(scope)) {
+export function sql(name: SqlName, scope: TableRef | RebuildNames | null, fill: SqlFill = {}): string {
+  const values = new Map<string, string>([['rule', ruleText()]]);
+  let q = (rel: string): string => {
+    throw new Error(`sql/${name}.sql: {{tables}} need a schema: the statement was given no table (${rel})`);
+  };
+  if (scope) {
+    const schema = scope.schema;
+    q = (rel) => qualified({ schema, name: rel });
+    values.set('table', q(isRebuild(scope) ? scope.table : scope.name));
+    values.set('schema', quoteIdent(schema));
+  }
+  if (scope && isRebuild(scope)) {
     const objects = { new: scope.newTable, log: scope.log, copied: scope.copied, func: scope.func, journal: scope.journal };
     for (const [key, rel] of Object.entries(objects)) values.set(key, q(rel));
     values.set('trigger', quoteIdent(scope.trigger));

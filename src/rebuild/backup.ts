@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { setWalCompression } from '../db.js';
+import { setWalCompression, withTransaction } from '../db.js';
 import { EXIT, ToolError } from '../errors.js';
 import { readConstraints, readIndexes } from './definition.js';
 import { rebuildLockHolder, tryRebuildLock, type Connect } from './engine.js';
@@ -92,14 +92,10 @@ async function shortLock(
   const start = Date.now();
   let wait = 50;
   for (;;) {
-    await client.query('BEGIN');
     try {
-      await client.query(sql('session/set_local', names), ['lock_timeout', `${lockTimeoutMs}ms`]);
-      await client.query(text);
-      await client.query('COMMIT');
+      await withTransaction(client, (c) => c.query(text), { lockTimeoutMs });
       return;
     } catch (err) {
-      await client.query('ROLLBACK').catch(() => {});
       if ((err as { code?: string }).code !== '55P03' || Date.now() - start > deadlineMs) throw err;
       const cancelled = await cancelAutovacuumBlockers(client, names, [table]);
       for (const w of cancelled) emit({ type: 'drop-step', table, action: `cancelled autovacuum pid ${w.pid} (${w.query ?? ''})`, ms: 0 });
@@ -133,22 +129,24 @@ async function yieldTruncation(
       await sleep(10);
       continue;
     }
-    await yielder.query('BEGIN');
     try {
-      await yielder.query(sql('session/set_local', names), ['lock_timeout', '30s']);
-      await yielder.query(sql('rebuild/backup_lock_share', names, { tables: { target: backup.name } }));
-      const now = Number((await yielder.query(sql('rebuild/blocks', names), [backup.oid])).rows[0].blocks);
-      if (now < state.blocks) {
-        const mb = ((state.blocks - now) * 8192) / 1048576;
-        state.blocks = now;
-        onChunk(now);
-        const hold = (mb / maxFreeMBps) * 1000;
-        await sleep(hold);
-        state.heldMs += hold;
-      }
-      await yielder.query('COMMIT');
+      await withTransaction(
+        yielder,
+        async (c) => {
+          await c.query(sql('rebuild/backup_lock_share', names, { tables: { target: backup.name } }));
+          const now = Number((await c.query(sql('rebuild/blocks', names), [backup.oid])).rows[0].blocks);
+          if (now < state.blocks) {
+            const mb = ((state.blocks - now) * 8192) / 1048576;
+            state.blocks = now;
+            onChunk(now);
+            const hold = (mb / maxFreeMBps) * 1000;
+            await sleep(hold);
+            state.heldMs += hold;
+          }
+        },
+        { lockTimeoutMs: 30_000 },
+      );
     } catch (err) {
-      await yielder.query('ROLLBACK').catch(() => {});
       if ((err as { code?: string }).code !== '55P03') throw err;
     }
   }

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { withTransaction } from '../db.js';
 import { EXIT, ToolError } from '../errors.js';
 import { sql, type TableRef } from '../sql.js';
 import { readDefinition } from './definition.js';
@@ -99,11 +100,11 @@ export async function undoRebuild(connect: Connect, table: TableRef, opts: Rebui
       },
       opts.swapTimeoutMs ?? 60_000,
     );
-    await client.query('BEGIN');
-    await dropCaptureObjects(client, names);
-    await client.query(sql('rebuild/drop_table', names, { tables: { target: names.newTable } }));
-    if (state && !state.closed) await writeJournal(client, names, state.rebuildId, 'rebuild', 'undone', { removed: before.objects });
-    await client.query('COMMIT');
+    await withTransaction(client, async () => {
+      await dropCaptureObjects(client, names);
+      await client.query(sql('rebuild/drop_table', names, { tables: { target: names.newTable } }));
+      if (state && !state.closed) await writeJournal(client, names, state.rebuildId, 'rebuild', 'undone', { removed: before.objects });
+    });
     return { removed: before.objects };
   } finally {
     await client.end().catch(() => {});
