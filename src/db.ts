@@ -60,8 +60,9 @@ export async function checkConnection(pool: pg.Pool, target: ConnectionTarget): 
 }
 
 /**
- * wal_compression for this connection: the first of `methods` the server accepts (sql/session/wal_compression_set.sql). A
- * role that may not set it (not a superuser) keeps the server's setting, quietly. Returns the value in effect.
+ * wal_compression for this connection: the first of `methods` the server accepts
+ * (sql/session/wal_compression_set.sql). A role that may not set it (not a superuser) keeps the server's setting,
+ * quietly. Returns the value in effect.
  */
 export async function setWalCompression(c: pg.ClientBase, methods: string[]): Promise<string> {
   for (const method of methods) {
