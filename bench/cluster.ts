@@ -74,20 +74,20 @@ export class BenchCluster {
   async seedTemplate(rows: number, onProgress: (done: number, total: number) => void): Promise<void> {
     await this.withClient('postgres', (c) => c.query(`CREATE DATABASE ${quoteIdent(TEMPLATE_DB)}`));
     await this.withClient(TEMPLATE_DB, async (c) => {
-      // Hatchet's tables (the demo's schema), anonymous rows with a realistic payload (sql/bench_seed_anonymous.sql),
+      // Hatchet's tables (the demo's schema), anonymous rows with a realistic payload (sql/bench/seed_anonymous.sql),
       // the demo's authenticated rows (~0.1 %, 9 users), then Hatchet's index.
       const users = 9;
       const perUser = Math.max(1, Math.round(Math.max(users, Math.round(rows * 0.001)) / users));
       const anonymous = Math.max(0, rows - perUser * users);
-      await c.query(sql('demo_schema', TABLE));
-      await c.query(sql('demo_users', TABLE), [users]);
+      await c.query(sql('demo/schema', TABLE));
+      await c.query(sql('demo/users', TABLE), [users]);
       for (let start = 1; start <= anonymous; start += 50_000) {
         const end = Math.min(anonymous, start + 49_999);
-        await c.query(sql('bench_seed_anonymous', TABLE), [start, end, anonymous]);
+        await c.query(sql('bench/seed_anonymous', TABLE), [start, end, anonymous]);
         onProgress(end, rows);
       }
-      await c.query(sql('demo_seed_authenticated', TABLE), [perUser]);
-      await c.query(sql('create_index_hatchet', TABLE));
+      await c.query(sql('demo/seed_authenticated', TABLE), [perUser]);
+      await c.query(sql('index/create', TABLE));
       // A table in service has been vacuumed: hint bits set, visibility map current, statistics fresh.
       await c.query(`VACUUM (ANALYZE) ${quoteIdent(TABLE.schema)}.${quoteIdent(TABLE.name)}`);
       await c.query('CHECKPOINT');
@@ -104,7 +104,7 @@ export class BenchCluster {
       await c.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(TEMPLATE_DB)}${strategy}`);
     });
     await this.withClient(name, async (c) => {
-      if (!withIndex) await c.query(sql('bench_drop_index', TABLE));
+      if (!withIndex) await c.query(sql('bench/drop_index', TABLE));
       // Every method starts right after a checkpoint: the same full-page-image cost for each.
       await c.query('CHECKPOINT');
     });

@@ -28,12 +28,12 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
 
 /**
  * The database time of the dashboard's refresh, exactly as src/sampler.ts runs it: one tick is
- * sql/table_sizes.sql then sql/recent_created.sql on one connection; one exact refresh is sql/status_counts.sql.
+ * sql/inspect/table_sizes.sql then sql/inspect/recent_created.sql on one connection; one exact refresh is sql/inspect/status_counts.sql.
  */
 export async function measureDashboard(client: pg.Client, withIndex: boolean, runs: number, exactRuns: number): Promise<DashboardCost> {
-  const sizes = sql('table_sizes', TABLE);
-  const recent = sql('recent_created', TABLE);
-  const exact = sql('status_counts', TABLE);
+  const sizes = sql('inspect/table_sizes', TABLE);
+  const recent = sql('inspect/recent_created', TABLE);
+  const exact = sql('inspect/status_counts', TABLE);
   // Warm-up: catalog caches, the index's upper pages.
   await client.query(sizes, [TABLE.schema, TABLE.name]);
   await client.query(recent);

@@ -34,9 +34,9 @@ export class LiveLoad {
   private startedAt = 0;
   private userId = '';
   private readonly statements = {
-    visit: sql('bench_load_visit', TABLE),
-    read: sql('bench_load_read', TABLE),
-    login: sql('bench_load_login', TABLE),
+    visit: sql('bench/load_visit', TABLE),
+    read: sql('bench/load_read', TABLE),
+    login: sql('bench/load_login', TABLE),
   };
 
   private constructor(

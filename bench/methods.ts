@@ -61,7 +61,7 @@ export interface MethodRun {
 
 /** Run a SQL method on `client` (a connection to the clone), batch after batch, up to capMs. */
 export async function runSqlMethod(client: pg.Client, def: MethodDef, capMs: number): Promise<MethodRun> {
-  const statement = sql(def.kind === 'single' ? 'bench_single_delete' : def.kind === 'hatchet' ? 'bench_hatchet_loop' : 'bench_ctid_loop', TABLE);
+  const statement = sql(def.kind === 'single' ? 'bench/single_delete' : def.kind === 'hatchet' ? 'bench/hatchet_loop' : 'bench/ctid_loop', TABLE);
   await client.query('SET statement_timeout = 0');
   const batchMs: number[] = [];
   let rowsDeleted = 0;

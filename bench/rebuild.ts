@@ -46,8 +46,8 @@ async function prepare(cluster: BenchCluster, db: string, state: RebuildState): 
     // The drained state: every deletable row deleted (by one DELETE here, untimed), statistics refreshed, as after
     // our drain; the space is reusable but still in the files.
     await cluster.withClient(db, async (c) => {
-      await c.query(sql('bench_single_delete', TABLE));
-      await c.query(sql('analyze', TABLE));
+      await c.query(sql('bench/single_delete', TABLE));
+      await c.query(sql('table/analyze', TABLE));
       await c.query('CHECKPOINT');
     });
   }
@@ -106,19 +106,19 @@ export async function oneTransactionRebuild(cluster: BenchCluster, state: Rebuil
         await c.query('BEGIN');
         await c.query(`LOCK TABLE "public"."UserSession" IN ACCESS EXCLUSIVE MODE`);
         const locked = performance.now();
-        await c.query(sql('bench_rebuild_one_tx', TABLE));
-        await c.query(sql('bench_rebuild_one_tx_index', TABLE));
+        await c.query(sql('bench/rebuild_one_tx', TABLE));
+        await c.query(sql('bench/rebuild_one_tx_index', TABLE));
         await c.query('COMMIT');
         const end = performance.now();
         return { totalMs: end - t0, lockHoldMs: end - locked };
       });
       Object.assign(result, value, { load });
-      await c.query(sql('analyze', TABLE));
+      await c.query(sql('table/analyze', TABLE));
       result.bytesAfter = await totalBytes(c);
       result.rowsKept = Number((await c.query('SELECT count(*) AS n FROM "public"."UserSession"')).rows[0].n);
       const drop = await withLoad(cluster.url(db), rate, conns, async () => {
         const t = performance.now();
-        await c.query(sql('bench_drop_backup', TABLE));
+        await c.query(sql('bench/drop_backup', TABLE));
         return performance.now() - t;
       });
       result.dropMs = drop.value;
@@ -212,7 +212,7 @@ export async function ourRebuild(cluster: BenchCluster, state: RebuildState, rat
       // A fresh table of exactly the rows ours holds now (the load is stopped), to compare its size with. After the
       // drop "UserSession" also holds what the load wrote during it (the drop is slow on purpose), so the comparison
       // is made here, and the drop is checked to leave nothing of the backup (backupBytesLeft).
-      await c.query(sql('bench_rebuild_fresh', TABLE));
+      await c.query(sql('bench/rebuild_fresh', TABLE));
       result.freshBytes = Number((await c.query(`SELECT pg_total_relation_size('"public"."UserSession_bench_fresh"') AS b`)).rows[0].b);
       await c.query('DROP TABLE "public"."UserSession_bench_fresh"');
       await c.query('CHECKPOINT');

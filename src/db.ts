@@ -60,18 +60,84 @@ export async function checkConnection(pool: pg.Pool, target: ConnectionTarget): 
 }
 
 /**
- * wal_compression for this connection: the first of `methods` the server accepts (sql/wal_compression_set.sql). A
- * role that may not set it (not a superuser) keeps the server's setting, quietly. Returns the value in effect.
+ * wal_compression for this connection: the first of `methods` the server accepts
+ * (sql/session/wal_compression_set.sql). A role that may not set it (not a superuser) keeps the server's setting,
+ * quietly. Returns the value in effect.
  */
 export async function setWalCompression(c: pg.ClientBase, methods: string[]): Promise<string> {
   for (const method of methods) {
     try {
-      await c.query(rawSql('wal_compression_set'), [method]);
+      await c.query(rawSql('session/wal_compression_set'), [method]);
       break;
     } catch (err) {
       // 22023: this server was built without `method` (or is PostgreSQL 14, where it is on/off); try the next.
       if ((err as { code?: string }).code !== '22023') break;
     }
   }
-  return String((await c.query(rawSql('wal_compression_current'))).rows[0].value);
+  return String((await c.query(rawSql('session/wal_compression_current'))).rows[0].value);
+}
+
+export interface TransactionOptions {
+  isolation?: 'read committed' | 'repeatable read' | 'serializable';
+  readOnly?: boolean;
+  /** statement_timeout for this transaction only (sql/session/set_local.sql): it ends with it, never leaks to a pool. */
+  statementTimeoutMs?: number;
+  /** lock_timeout for this transaction only. */
+  lockTimeoutMs?: number;
+  /**
+   * No ROLLBACK after this error (e.g. a lost connection: there is nothing to roll back, and the caller drops the
+   * connection). By default every error rolls back.
+   */
+  skipRollback?: (err: unknown) => boolean;
+}
+
+const ISOLATION = { 'read committed': 'READ COMMITTED', 'repeatable read': 'REPEATABLE READ', serializable: 'SERIALIZABLE' } as const;
+
+/**
+ * `fn` in one transaction: BEGIN (with the isolation level and access mode asked for), the transaction's own
+ * timeouts, `fn`, COMMIT; ROLLBACK when anything throws, then the error is thrown again. Given a pool, it takes a
+ * connection and gives it back after (destroyed, not reused, when even the ROLLBACK failed); given a client, the
+ * client stays the caller's. The one place the tool writes BEGIN, COMMIT and ROLLBACK.
+ */
+export async function withTransaction<T>(db: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>, options?: TransactionOptions): Promise<T>;
+export async function withTransaction<C extends pg.ClientBase, T>(db: C, fn: (client: C) => Promise<T>, options?: TransactionOptions): Promise<T>;
+export async function withTransaction<C extends pg.ClientBase, T>(
+  db: pg.Pool | C,
+  fn: (client: C) => Promise<T>,
+  options: TransactionOptions = {},
+): Promise<T> {
+  if (db instanceof pg.Pool) {
+    // The pool overload: C is pg.PoolClient.
+    const client = (await db.connect()) as pg.PoolClient & C;
+    let broken = false;
+    try {
+      return await inTransaction(client, fn, options, () => (broken = true));
+    } finally {
+      client.release(broken);
+    }
+  }
+  return inTransaction(db, fn, options, () => {});
+}
+
+async function inTransaction<C extends pg.ClientBase, T>(client: C, fn: (client: C) => Promise<T>, options: TransactionOptions, onBroken: () => void): Promise<T> {
+  const begin = ['BEGIN'];
+  if (options.isolation) begin.push('ISOLATION LEVEL', ISOLATION[options.isolation]);
+  if (options.readOnly) begin.push('READ ONLY');
+  try {
+    await client.query(begin.join(' '));
+  } catch (err) {
+    onBroken();
+    throw err;
+  }
+  try {
+    if (options.statementTimeoutMs !== undefined) await client.query(rawSql('session/set_local'), ['statement_timeout', String(options.statementTimeoutMs)]);
+    if (options.lockTimeoutMs !== undefined) await client.query(rawSql('session/set_local'), ['lock_timeout', String(options.lockTimeoutMs)]);
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    if (!options.skipRollback?.(err)) await client.query('ROLLBACK').catch(() => onBroken());
+    else onBroken();
+    throw err;
+  }
 }

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { sql, type TableRef } from './sql.js';
 import { readSizes } from './status.js';
+import { withTransaction } from './db.js';
 
 export interface Bucket {
   /** Start of the hour or day, in the server's time zone (as "createdAt" is stored). */
@@ -32,33 +33,28 @@ const bucket = (row: Record<string, unknown>): Bucket => ({
 
 /** The growth view's figures. Reads the last 30 days of "createdAt": on demand, under its own timeout. */
 export async function readGrowth(pool: pg.Pool, table: TableRef, timeoutMs = 30_000): Promise<Growth> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    await client.query('SELECT set_config($1, $2, true)', ['statement_timeout', String(timeoutMs)]);
-    const hourly = (await client.query(sql('growth_hourly', table))).rows.map(bucket);
-    const daily = (await client.query(sql('growth_daily', table))).rows.map(bucket);
-    const rates = (await client.query(sql('growth_rates', table))).rows[0];
-    const sizes = await readSizes(client, table);
-    await client.query('COMMIT');
-    const perHourNow = Number(rates.last_hour);
-    const rows = Math.max(1, sizes.liveTuples + sizes.deadTuples, sizes.estimatedRows);
-    const bytesPerRow = sizes.totalBytes / rows;
-    return {
-      hourly,
-      daily,
-      perHourNow,
-      anonymousPerHourNow: Number(rates.last_hour_anonymous),
-      perHour24hAgo: Number(rates.day_ago_hour),
-      projectedRowsPerDay: perHourNow * 24,
-      projectedBytesPerDay: Math.round(perHourNow * 24 * bytesPerRow),
-      bytesPerRow: Math.round(bytesPerRow),
-      asOf: rates.as_of,
-    };
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+  const { hourly, daily, rates, sizes } = await withTransaction(
+    pool,
+    async (client) => ({
+      hourly: (await client.query(sql('inspect/growth_hourly', table))).rows.map(bucket),
+      daily: (await client.query(sql('inspect/growth_daily', table))).rows.map(bucket),
+      rates: (await client.query(sql('inspect/growth_rates', table))).rows[0],
+      sizes: await readSizes(client, table),
+    }),
+    { isolation: 'repeatable read', readOnly: true, statementTimeoutMs: timeoutMs },
+  );
+  const perHourNow = Number(rates.last_hour);
+  const rows = Math.max(1, sizes.liveTuples + sizes.deadTuples, sizes.estimatedRows);
+  const bytesPerRow = sizes.totalBytes / rows;
+  return {
+    hourly,
+    daily,
+    perHourNow,
+    anonymousPerHourNow: Number(rates.last_hour_anonymous),
+    perHour24hAgo: Number(rates.day_ago_hour),
+    projectedRowsPerDay: perHourNow * 24,
+    projectedBytesPerDay: Math.round(perHourNow * 24 * bytesPerRow),
+    bytesPerRow: Math.round(bytesPerRow),
+    asOf: rates.as_of,
+  };
 }

@@ -56,9 +56,9 @@ export function shapeProblems(columns: Column[]): string[] {
 
 /** Check the server and the table; refuse (exit 4) when the table is missing or not Hatchet's shape. */
 export async function inspect(pool: pg.Pool | pg.Client, table: TableRef): Promise<Inspection> {
-  const server = (await pool.query(sql('inspect_server', table))).rows[0];
+  const server = (await pool.query(sql('inspect/server', table))).rows[0];
   const where = `${table.schema}.${table.name}`;
-  const found = (await pool.query(sql('inspect_table', table), [table.schema, table.name])).rows[0];
+  const found = (await pool.query(sql('inspect/table', table), [table.schema, table.name])).rows[0];
   if (!found) {
     throw new ToolError(
       `table "${where}" not found in database "${server.database_name}". Check the database name and --schema (Hatchet uses public).`,
@@ -78,11 +78,11 @@ export async function inspect(pool: pg.Pool | pg.Client, table: TableRef): Promi
       EXIT.table,
     );
   }
-  const index = (await pool.query(sql('inspect_index', table), [table.schema, CREATED_AT_INDEX])).rows[0];
+  const index = (await pool.query(sql('inspect/index', table), [table.schema, CREATED_AT_INDEX])).rows[0];
   let hatchetMigration: string | null = null;
-  if ((await pool.query(sql('goose_exists', table), [table.schema])).rows[0].present) {
+  if ((await pool.query(sql('inspect/goose_exists', table), [table.schema])).rows[0].present) {
     try {
-      hatchetMigration = (await pool.query(sql('goose_latest', table))).rows[0]?.version ?? null;
+      hatchetMigration = (await pool.query(sql('inspect/goose_latest', table))).rows[0]?.version ?? null;
     } catch {
       hatchetMigration = null; // unreadable for this role: not worth refusing over
     }

@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import type { TableRef } from './sql.js';
-import { sql } from './sql.js';
+import { sql, type TableRef } from './sql.js';
+import { withTransaction } from './db.js';
 import { describeError } from './errors.js';
 import { exactStatus, readSizes, type Counts, type Sizes } from './status.js';
 
@@ -108,21 +108,9 @@ export class Sampler {
     }
   }
 
-  private async withTimeout<T>(timeoutMs: number, work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      // A transaction, so the short timeout ends with it and never leaks to the pool's other users.
-      await client.query('BEGIN READ ONLY');
-      await client.query('SELECT set_config($1, $2, true)', ['statement_timeout', String(timeoutMs)]);
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw err;
-    } finally {
-      client.release();
-    }
+  private withTimeout<T>(timeoutMs: number, work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    // A transaction, so the short timeout ends with it and never leaks to the pool's other users.
+    return withTransaction(this.pool, work, { readOnly: true, statementTimeoutMs: timeoutMs });
   }
 
   /** One cheap refresh. Skipped when one is already running or the sampler is paused. */
@@ -142,7 +130,7 @@ export class Sampler {
             }
             this.lastInsert = { total: sizes.insertedTotal, at: now };
             if (this.opts.recentByIndex) {
-              const row = (await client.query(sql('recent_created', this.table))).rows[0];
+              const row = (await client.query(sql('inspect/recent_created', this.table))).rows[0];
               patch.createdLastHour = { count: Number(row.created_last_hour), asOf: row.as_of };
             }
             this.set(patch);

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { sql, type TableRef } from './sql.js';
 import { CREATED_AT_INDEX, type Inspection } from './inspect.js';
+import { withTransaction } from './db.js';
 
 export interface Counts {
   total: number;
@@ -79,26 +80,21 @@ export function sizesFromRow(row: Record<string, unknown>): Sizes {
 }
 
 export async function readSizes(db: pg.Pool | pg.ClientBase, table: TableRef): Promise<Sizes> {
-  const { rows } = await db.query(sql('table_sizes', table), [table.schema, table.name]);
+  const { rows } = await db.query(sql('inspect/table_sizes', table), [table.schema, table.name]);
   return sizesFromRow(rows[0]);
 }
 
 /** Exact counts and sizes in one read-only snapshot (one full scan of the table). */
 export async function exactStatus(pool: pg.Pool, table: TableRef, timeoutMs = 120_000): Promise<{ counts: Counts; sizes: Sizes }> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    await client.query('SELECT set_config($1, $2, true)', ['statement_timeout', String(timeoutMs)]);
-    const counts = countsFromRow((await client.query(sql('status_counts', table))).rows[0]);
-    const sizes = await readSizes(client, table);
-    await client.query('COMMIT');
-    return { counts, sizes };
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+  return withTransaction(
+    pool,
+    async (client) => {
+      const counts = countsFromRow((await client.query(sql('inspect/status_counts', table))).rows[0]);
+      const sizes = await readSizes(client, table);
+      return { counts, sizes };
+    },
+    { isolation: 'repeatable read', readOnly: true, statementTimeoutMs: timeoutMs },
+  );
 }
 
 /** The object `status --json` prints. */

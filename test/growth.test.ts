@@ -92,10 +92,10 @@ describe("ranges on createdAt use Hatchet's index when it exists", () => {
   test('with the index: an index scan; without: a sequential scan', async () => {
     const plan = async (name: string) =>
       (await db.pool.query(`EXPLAIN ${sql(name, TABLE).replace(/^--.*$/gm, '')}`)).rows.map((r) => r['QUERY PLAN']).join('\n');
-    expect(await plan('growth_hourly')).toContain('ix_user_session_cre_at_exp_at');
-    expect(await plan('recent_created')).toContain('ix_user_session_cre_at_exp_at');
-    expect(await plan('growth_rates')).toContain('ix_user_session_cre_at_exp_at');
+    expect(await plan('inspect/growth_hourly')).toContain('ix_user_session_cre_at_exp_at');
+    expect(await plan('inspect/recent_created')).toContain('ix_user_session_cre_at_exp_at');
+    expect(await plan('inspect/growth_rates')).toContain('ix_user_session_cre_at_exp_at');
     await db.pool.query('DROP INDEX ix_user_session_cre_at_exp_at');
-    expect(await plan('growth_hourly')).toContain('Seq Scan');
+    expect(await plan('inspect/growth_hourly')).toContain('Seq Scan');
   });
 });

@@ -90,7 +90,7 @@ export async function seedHatchet(db: TestDatabase, rows: number, withIndex = tr
 
 /** Hatchet's tables with no sessions at all. */
 export async function createHatchetSchema(db: TestDatabase, table = TABLE): Promise<void> {
-  await db.pool.query(sql('demo_schema', table));
+  await db.pool.query(sql('demo/schema', table));
 }
 
 export interface CliResult {

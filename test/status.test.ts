@@ -57,7 +57,7 @@ describe('exact counts follow the rule with the server clock', () => {
       await client.query(insert, ['-24 hours -1 millisecond', null, '30 days']); // deletable
       await client.query(insert, ['-1 hour', userId, '1 millisecond']); // kept
       await client.query(insert, ['-1 hour', userId, '-1 millisecond']); // deletable
-      const counts = countsFromRow((await client.query(sql('status_counts', TABLE))).rows[0]);
+      const counts = countsFromRow((await client.query(sql('inspect/status_counts', TABLE))).rows[0]);
       expect(counts).toMatchObject({ total: 4, deletable: 2, kept: 2, expired: 1 });
       // expiresAt exactly NOW() is not expired (the rule is strict), at full precision.
       const exact = await client.query(

@@ -5,6 +5,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { TABLE_NAME, type ConnectionTarget, type DemoOptions } from '../config.js';
 import { registerSecret, usageError } from '../errors.js';
+import { sql } from '../sql.js';
 import { createSchemaAndSeed } from './seed.js';
 import { embeddedBinDir, initCluster, portFor, startServer, type RunningServer } from './server.js';
 import { joinUsers, leaveUsers, otherUsers, runningServer, stopServerByPid, withDemoLock } from './share.js';
@@ -181,10 +182,11 @@ async function createDemoDatabase(server: RunningServer, password: string): Prom
   await admin.connect();
   try {
     // A failed seed may have left these behind: start over cleanly.
-    await admin.query(`DROP DATABASE IF EXISTS ${DEMO_DATABASE}`);
-    await admin.query(`DROP ROLE IF EXISTS ${DEMO_ROLE}`);
-    await admin.query(`CREATE ROLE ${DEMO_ROLE} LOGIN PASSWORD ${admin.escapeLiteral(password)}`);
-    await admin.query(`CREATE DATABASE ${DEMO_DATABASE} OWNER ${DEMO_ROLE}`);
+    const idents = { database: DEMO_DATABASE, role: DEMO_ROLE };
+    await admin.query(sql('demo/drop_database', null, { idents }));
+    await admin.query(sql('demo/drop_role', null, { idents }));
+    await admin.query(sql('demo/create_role', null, { idents, literals: { password } }));
+    await admin.query(sql('demo/create_database', null, { idents }));
   } finally {
     await admin.end();
   }

@@ -20,9 +20,9 @@ export function startTraffic(target: ConnectionTarget, table: TableRef, visitsPe
         await client.connect();
       }
       tick += 1;
-      await client.query(sql('demo_traffic_visit', table));
-      if (tick % 20 === 0) await client.query(sql('demo_traffic_login', table));
-      if (tick % 45 === 0) await client.query(sql('demo_traffic_logout', table));
+      await client.query(sql('demo/traffic_visit', table));
+      if (tick % 20 === 0) await client.query(sql('demo/traffic_login', table));
+      if (tick % 45 === 0) await client.query(sql('demo/traffic_logout', table));
     } catch {
       const broken = client;
       client = undefined;

@@ -11,7 +11,7 @@ import type { ThrottleSettings } from './throttle.js';
 /** Tid literal of the first row slot of a block. */
 export const blockTid = (block: number) => `(${block},0)`;
 
-/** The limits a batch runs under (sql/drain_batch_settings.sql). */
+/** The limits a batch runs under (sql/drain/batch_settings.sql). */
 export interface BatchLimits {
   /** lock_timeout of the fast path: a row locked by someone else sends the range the careful way at once. */
   fastLockTimeoutMs: number;
@@ -27,18 +27,18 @@ export const batchStatementTimeoutMs = (settings: Pick<ThrottleSettings, 'target
 
 /**
  * synchronous_commit of a batch: off when the drain runs unthrottled (--nice 0, no --max-wal-rate), where speed
- * counts; null (the server's, on by default) when paced, for the live API (sql/drain_batch_settings.sql).
+ * counts; null (the server's, on by default) when paced, for the live API (sql/drain/batch_settings.sql).
  */
 export function batchSynchronousCommit(settings: Pick<ThrottleSettings, 'nice' | 'maxWalMBps'>): string | null {
   return settings.nice === 0 && settings.maxWalMBps === null ? 'off' : null;
 }
 
-/** Read a swept range again (sql/drain_prune.sql) under the batch's limits: it never waits on a table lock. */
+/** Read a swept range again (sql/drain/prune.sql) under the batch's limits: it never waits on a table lock. */
 export async function pruneRange(c: pg.ClientBase, table: TableRef, [from, to]: [number, number], limits: Pick<BatchLimits, 'lockTimeoutMs' | 'statementTimeoutMs'>): Promise<void> {
   await c.query('BEGIN');
   try {
-    await c.query(rawSql('drain_batch_settings'), [String(limits.lockTimeoutMs), String(limits.statementTimeoutMs), null]);
-    await c.query(sql('drain_prune', table), [blockTid(from), blockTid(to)]);
+    await c.query(rawSql('drain/batch_settings'), [String(limits.lockTimeoutMs), String(limits.statementTimeoutMs), null]);
+    await c.query(sql('drain/prune', table), [blockTid(from), blockTid(to)]);
     await c.query('COMMIT');
   } catch (err) {
     if (!isConnectionLoss(err)) await c.query('ROLLBACK').catch(() => {});
@@ -62,17 +62,17 @@ export async function deleteRange(
   const statementTimeout = String(limits.statementTimeoutMs);
   const careful = async () => {
     await c.query('BEGIN');
-    const { xid } = (await c.query(rawSql('drain_batch_settings'), [String(limits.lockTimeoutMs), statementTimeout, limits.synchronousCommit])).rows[0];
-    const r = await c.query(sql('drain_batch_skip_locked', table), [blockTid(from), blockTid(to), rowLimit ?? 2_147_483_647]);
+    const { xid } = (await c.query(rawSql('drain/batch_settings'), [String(limits.lockTimeoutMs), statementTimeout, limits.synchronousCommit])).rows[0];
+    const r = await c.query(sql('drain/batch_skip_locked', table), [blockTid(from), blockTid(to), rowLimit ?? 2_147_483_647]);
     await c.query('COMMIT');
     return { rows: r.rowCount ?? 0, xid };
   };
   try {
     if (rowLimit !== null) return await careful();
     await c.query('BEGIN');
-    const { xid } = (await c.query(rawSql('drain_batch_settings'), [String(limits.fastLockTimeoutMs), statementTimeout, limits.synchronousCommit])).rows[0];
+    const { xid } = (await c.query(rawSql('drain/batch_settings'), [String(limits.fastLockTimeoutMs), statementTimeout, limits.synchronousCommit])).rows[0];
     try {
-      const r = await c.query(sql('drain_batch', table), [blockTid(from), blockTid(to)]);
+      const r = await c.query(sql('drain/batch', table), [blockTid(from), blockTid(to)]);
       await c.query('COMMIT');
       return { rows: r.rowCount ?? 0, xid };
     } catch (err) {

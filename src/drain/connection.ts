@@ -25,9 +25,9 @@ export function walCompressionChoices(setting: string | null | undefined, nice: 
  */
 export const DEFAULT_BACKEND_FLUSH_AFTER = '1MB';
 
-/** Settings of the drain's own connection (sql/drain_session_settings.sql), once after it connects. */
+/** Settings of the drain's own connection (sql/drain/session_settings.sql), once after it connects. */
 export async function applySessionSettings(c: pg.ClientBase, backendFlushAfter: string | null): Promise<void> {
-  await c.query(rawSql('drain_session_settings'), [backendFlushAfter]);
+  await c.query(rawSql('drain/session_settings'), [backendFlushAfter]);
 }
 
 /** Errors after which the connection is gone: reconnect, then resume. */

@@ -37,7 +37,7 @@ export class CommitLedger {
 
   /** The server's WAL insert position in bytes; batches committed without waiting that it has flushed are forgotten. */
   async walPosition(c: pg.ClientBase): Promise<number> {
-    const row = (await c.query(rawSql('wal_lsn'))).rows[0];
+    const row = (await c.query(rawSql('drain/wal_lsn'))).rows[0];
     const flushed = lsnBytes(row.flushed);
     while (this.unflushed.length > 0 && this.unflushed[0].commitLsn <= flushed) this.unflushed.shift();
     return lsnBytes(row.lsn);
@@ -47,12 +47,12 @@ export class CommitLedger {
    * After a lost connection, the batches committed without waiting whose WAL the server had not yet flushed: a crash
    * may have undone them. Their ranges are swept again (a range whose rows are already gone deletes nothing): `from`
    * is where the sweep goes on; `lostRows`, the rows of those the server no longer shows as committed
-   * (sql/drain_xact_status.sql), come back off the count, so rowsDeleted stays exact. (Were another session to be
+   * (sql/drain/xact_status.sql), come back off the count, so rowsDeleted stays exact. (Were another session to be
    * given an undone batch's transaction id before this check, that batch would count twice; its rows are deleted
    * either way.)
    */
   async recheck(c: pg.ClientBase, next: number): Promise<{ from: number; lostRows: number }> {
-    const { rows } = await c.query(rawSql('drain_xact_status'), [this.unflushed.map((b) => b.xid)]);
+    const { rows } = await c.query(rawSql('drain/xact_status'), [this.unflushed.map((b) => b.xid)]);
     const committed = new Set(rows.filter((r) => r.status === 'committed').map((r) => r.xid as string));
     const undone = this.unflushed.filter((b) => !committed.has(b.xid));
     const lostRows = undone.reduce((sum, b) => sum + b.rows, 0);

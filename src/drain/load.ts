@@ -6,9 +6,9 @@ import type { LoadSample, ThrottleSettings } from './throttle.js';
 export async function readLoad(c: pg.ClientBase, settings: Pick<ThrottleSettings, 'maxLagS' | 'maxActive'>): Promise<LoadSample> {
   const sample: LoadSample = { replicaLagS: null, activeBackends: null };
   if (settings.maxLagS !== null) {
-    const row = (await c.query(rawSql('replica_lag'))).rows[0];
+    const row = (await c.query(rawSql('drain/replica_lag'))).rows[0];
     sample.replicaLagS = row.lag_s === null ? null : Number(row.lag_s);
   }
-  if (settings.maxActive !== null) sample.activeBackends = Number((await c.query(rawSql('active_backends'))).rows[0].active);
+  if (settings.maxActive !== null) sample.activeBackends = Number((await c.query(rawSql('drain/active_backends'))).rows[0].active);
   return sample;
 }

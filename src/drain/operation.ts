@@ -247,7 +247,7 @@ export class DrainOperation {
         const rowLimit = left !== null && left < (to - next) * this.maxTuplesPerPage ? left : null;
         const walBefore = await this.ledger.walPosition(c);
         const t = performance.now();
-        // Prune the range the previous batch deleted (its rows are dead to everyone by now): see sql/drain_prune.sql.
+        // Prune the range the previous batch deleted (its rows are dead to everyone by now): see sql/drain/prune.sql.
         if (this.prune && prevRange) await pruneRange(c, this.opts.table, prevRange, this.batchLimits());
         const { rows, xid } = await deleteRange(c, this.opts.table, [next, to], rowLimit, this.batchLimits(), () => (this.tally.lockedRanges += 1));
         const ms = performance.now() - t;
@@ -310,7 +310,7 @@ export class DrainOperation {
       }
     }
     // The last range has no next batch to prune it: do it now, a pause later (its rows must be dead to everyone),
-    // or the final count prunes it in one burst of WAL while the API waits (sql/drain_prune.sql).
+    // or the final count prunes it in one burst of WAL while the API waits (sql/drain/prune.sql).
     if (this.prune && prevRange && !this.stopRequested) {
       await this.sleeper.sleep(this.settings.targetBatchMs);
       try {
@@ -359,18 +359,18 @@ export class DrainOperation {
       }
       if (this.opts.vacuum) {
         await step('vacuuming', async (c) => {
-          await c.query(sql('vacuum', this.opts.table));
+          await c.query(sql('table/vacuum', this.opts.table));
           closing.vacuumed = true;
           closing.analyzed = true;
         });
       } else {
         await step('analyzing', async (c) => {
-          await c.query(sql('analyze', this.opts.table));
+          await c.query(sql('table/analyze', this.opts.table));
           closing.analyzed = true;
         });
       }
       await step('analyzing', async (c) => {
-        const row = (await c.query(sql('drain_after', this.opts.table), [this.opts.table.schema, this.opts.table.name])).rows[0];
+        const row = (await c.query(sql('drain/after', this.opts.table), [this.opts.table.schema, this.opts.table.name])).rows[0];
         closing.heapBytes = Number(row?.heap_bytes ?? 0);
         closing.liveRowsAfter = Number(row?.live_rows ?? 0);
       });

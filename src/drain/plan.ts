@@ -24,20 +24,20 @@ const stripComments = (text: string) =>
 export function drainSql(table: TableRef): string {
   return [
     `-- each batch, in its own transaction (SET LOCAL lock_timeout, statement_timeout):`,
-    sql('drain_batch', table),
+    sql('drain/batch', table),
     `-- a range where a row is locked by someone else, and near --max-rows:`,
-    sql('drain_batch_skip_locked', table),
+    sql('drain/batch_skip_locked', table),
     `-- $1 = '(b,0)', $2 = '(b+n,0)': block ranges from 0 to the table's size when the drain starts`,
   ].join('\n');
 }
 
 /** Block count and a cheap estimate of what a drain would delete (a sample of about 2,000 blocks). */
 export async function planDrain(db: pg.Pool | pg.ClientBase, table: TableRef): Promise<DrainPlan> {
-  const meta = (await db.query(sql('drain_table_blocks', table), [table.schema, table.name])).rows[0];
+  const meta = (await db.query(sql('drain/table_blocks', table), [table.schema, table.name])).rows[0];
   if (!meta) throw new ToolError(`table "${table.schema}.${table.name}" not found.`, EXIT.table);
   const blocksTotal = Number(meta.blocks);
   const percent = blocksTotal <= 2000 ? 100 : Math.max(0.01, Math.min(100, (100 * 2000) / blocksTotal));
-  const est = (await db.query(sql('drain_estimate', table), [percent])).rows[0];
+  const est = (await db.query(sql('drain/estimate', table), [percent])).rows[0];
   return {
     blocksTotal,
     heapBytes: Number(meta.heap_bytes),
@@ -48,15 +48,15 @@ export async function planDrain(db: pg.Pool | pg.ClientBase, table: TableRef): P
     sampledPercent: percent,
     sql: drainSql(table),
     statements: [
-      { when: 'each batch (blocks $1 to $2), in its own transaction:', sql: stripComments(sql('drain_batch', table)) },
-      { when: 'a range where someone else holds a row lock (rows skipped), and near --max-rows:', sql: stripComments(sql('drain_batch_skip_locked', table)) },
+      { when: 'each batch (blocks $1 to $2), in its own transaction:', sql: stripComments(sql('drain/batch', table)) },
+      { when: 'a range where someone else holds a row lock (rows skipped), and near --max-rows:', sql: stripComments(sql('drain/batch_skip_locked', table)) },
     ],
   };
 }
 
 /** Exact count of the rows the rule makes deletable now (a full scan). */
 export async function countDeletable(db: pg.Pool | pg.ClientBase, table: TableRef): Promise<number> {
-  return Number((await db.query(sql('drain_remaining', table))).rows[0].deletable);
+  return Number((await db.query(sql('drain/remaining', table))).rows[0].deletable);
 }
 
 export function checkServerVersion(versionNum: number, version?: string): void {
@@ -69,15 +69,15 @@ export function checkServerVersion(versionNum: number, version?: string): void {
 }
 
 /**
- * The table's size when the drain starts (sql/drain_table_blocks.sql), in one try. pg_relation_size() takes a lock
+ * The table's size when the drain starts (sql/drain/table_blocks.sql), in one try. pg_relation_size() takes a lock
  * on the table, so the read runs under the batches' lock_timeout and the caller retries it like a batch: the drain
  * never queues behind a DDL lock (and the live API never queues behind the drain).
  */
 export async function readTableBlocks(c: pg.ClientBase, table: TableRef, lockTimeoutMs: number): Promise<Record<string, unknown> | undefined> {
   try {
     await c.query('BEGIN');
-    await c.query(rawSql('drain_batch_settings'), [String(lockTimeoutMs), String(30_000), null]);
-    const row = (await c.query(sql('drain_table_blocks', table), [table.schema, table.name])).rows[0];
+    await c.query(rawSql('drain/batch_settings'), [String(lockTimeoutMs), String(30_000), null]);
+    const row = (await c.query(sql('drain/table_blocks', table), [table.schema, table.name])).rows[0];
     await c.query('COMMIT');
     return row;
   } catch (err) {

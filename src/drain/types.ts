@@ -40,7 +40,7 @@ export interface DrainOptions {
    */
   backendFlushAfter?: string | null;
   /**
-   * wal_compression of the drain's connection (sql/wal_compression_set.sql): the full-page images that make up most
+   * wal_compression of the drain's connection (sql/session/wal_compression_set.sql): the full-page images that make up most
    * of a drain's WAL shrink, so the live API's commits flush less of it. 'auto' (the default) picks by the nice
    * ratio at connect: zstd for a paced drain (the least WAL and the gentlest on the API, at ~2/3 of lz4's speed),
    * lz4 unthrottled (--nice 0, where speed counts); see walCompressionChoices. Needs a superuser; otherwise, with a

@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import { rsql, type RebuildNames } from './names.js';
+import type { RebuildNames } from './names.js';
+import { sql } from '../sql.js';
 
 export interface AutovacuumWorker {
   pid: number;
@@ -18,13 +19,13 @@ export async function autovacuumBlockers(
   relations: string[],
   activity = 'pg_catalog.pg_stat_activity',
 ): Promise<AutovacuumWorker[]> {
-  const { rows } = await client.query(rsql('rebuild_autovacuum_blockers', names, { raw: { activity } }), [names.schema, relations]);
+  const { rows } = await client.query(sql('rebuild/autovacuum_blockers', names, { raw: { activity } }), [names.schema, relations]);
   return rows.map((r) => ({ pid: r.pid, relation: r.relation, query: r.query, ageSeconds: r.age_seconds }));
 }
 
 /** pg_cancel_backend on an autovacuum worker, checked again by the statement itself; true when a signal was sent. */
 export async function cancelAutovacuum(client: pg.ClientBase, names: RebuildNames, pid: number): Promise<boolean> {
-  const { rows } = await client.query(rsql('rebuild_cancel_autovacuum', names), [pid]);
+  const { rows } = await client.query(sql('rebuild/cancel_autovacuum', names), [pid]);
   return rows[0]?.cancelled === true;
 }
 

@@ -1,12 +1,12 @@
 import type pg from 'pg';
-import { setWalCompression } from '../db.js';
+import { setWalCompression, withTransaction } from '../db.js';
 import { EXIT, ToolError } from '../errors.js';
 import { readConstraints, readIndexes } from './definition.js';
 import type { Connect } from './events.js';
 import { isLockTimeout, sleep, takeRebuildLock, withShortLock } from './lock.js';
-import { rebuildNames, rsql, type RebuildNames } from './names.js';
+import { rebuildNames, type RebuildNames } from './names.js';
 import { findBackups } from './preflight.js';
-import type { TableRef } from '../sql.js';
+import { sql, type TableRef } from '../sql.js';
 
 export type DropEvent =
   | { type: 'drop-step'; table: string; action: string; ms: number }
@@ -118,27 +118,29 @@ async function yieldTruncation(
   onChunk: (blocksLeft: number) => void,
 ): Promise<void> {
   while (!state.done) {
-    const { truncating } = (await yielder.query(rsql('rebuild_backup_truncating', names), [backup.oid, vacuumPid])).rows[0];
+    const { truncating } = (await yielder.query(sql('rebuild/backup_truncating', names), [backup.oid, vacuumPid])).rows[0];
     if (!truncating) {
       await sleep(10);
       continue;
     }
-    await yielder.query('BEGIN');
     try {
-      await yielder.query(rsql('rebuild_set_local', names), ['lock_timeout', '30s']);
-      await yielder.query(rsql('rebuild_backup_lock_share', names, { tables: { target: backup.name } }));
-      const now = Number((await yielder.query(rsql('rebuild_blocks', names), [backup.oid])).rows[0].blocks);
-      if (now < state.blocks) {
-        const mb = ((state.blocks - now) * 8192) / 1048576;
-        state.blocks = now;
-        onChunk(now);
-        const hold = (mb / maxFreeMBps) * 1000;
-        await sleep(hold);
-        state.heldMs += hold;
-      }
-      await yielder.query('COMMIT');
+      await withTransaction(
+        yielder,
+        async (c) => {
+          await c.query(sql('rebuild/backup_lock_share', names, { tables: { target: backup.name } }));
+          const now = Number((await c.query(sql('rebuild/blocks', names), [backup.oid])).rows[0].blocks);
+          if (now < state.blocks) {
+            const mb = ((state.blocks - now) * 8192) / 1048576;
+            state.blocks = now;
+            onChunk(now);
+            const hold = (mb / maxFreeMBps) * 1000;
+            await sleep(hold);
+            state.heldMs += hold;
+          }
+        },
+        { lockTimeoutMs: 30_000 },
+      );
     } catch (err) {
-      await yielder.query('ROLLBACK').catch(() => {});
       if (!isLockTimeout(err)) throw err;
     }
   }
@@ -170,8 +172,8 @@ export async function dropBackups(connect: Connect, table: TableRef, opts: DropO
       const locked = (text: string) => shortLock(client, names, text, lockTimeoutMs, b.name, emit, opts.stop);
       // The size of an index of the backup (0 when gone), read before it is dropped, for the pause after it.
       const indexBytes = async (name: string): Promise<number> => {
-        const r = await client.query(rsql('rebuild_relation_exists', names), [names.schema, name]);
-        return r.rows.length ? Number((await client.query(rsql('rebuild_relation_bytes', names), [r.rows[0].oid])).rows[0].bytes) : 0;
+        const r = await client.query(sql('rebuild/relation_exists', names), [names.schema, name]);
+        return r.rows.length ? Number((await client.query(sql('rebuild/relation_bytes', names), [r.rows[0].oid])).rows[0].bytes) : 0;
       };
       const settle = (bytes: number) => sleep(maxFreeMBps > 0 ? Math.min(maxFilePause, (bytes / 1048576 / maxFreeMBps) * 1000) : 0);
       const timed = async (action: string, fn: () => Promise<void>) => {
@@ -180,13 +182,13 @@ export async function dropBackups(connect: Connect, table: TableRef, opts: DropO
         emit({ type: 'drop-step', table: b.name, action, ms: Math.round(performance.now() - t) });
       };
       // 0. No autovacuum on the backup any more (its storage parameters no longer matter: it is going).
-      await locked(rsql('rebuild_backup_autovacuum_off', names, target));
+      await locked(sql('rebuild/backup_autovacuum_off', names, target));
       // 1. Constraints: the foreign key first (its triggers live on "User"), then primary key and unique ones.
       const constraints = await readConstraints(client, names, b.name);
       for (const c of [...constraints.filter((c) => c.type === 'f'), ...constraints.filter((c) => c.type === 'p' || c.type === 'u')]) {
         const bytes = c.type === 'f' ? 0 : await indexBytes(c.name);
         await timed(`drop constraint ${c.name}`, () =>
-          locked(rsql('rebuild_drop_constraint', names, { ...target, idents: { constraint: c.name } })),
+          locked(sql('rebuild/drop_constraint', names, { ...target, idents: { constraint: c.name } })),
         );
         // A primary key or unique constraint takes its index file with it, freed at once: let the disk settle.
         await settle(bytes);
@@ -194,32 +196,32 @@ export async function dropBackups(connect: Connect, table: TableRef, opts: DropO
       // 2. The other indexes, one file each.
       for (const ix of await readIndexes(client, names, b.name)) {
         const bytes = await indexBytes(ix.name);
-        await timed(`drop index ${ix.name}`, () => locked(rsql('rebuild_drop_index', names, { tables: { index: ix.name } })));
+        await timed(`drop index ${ix.name}`, () => locked(sql('rebuild/drop_index', names, { tables: { index: ix.name } })));
         await settle(bytes);
       }
       // 3. The heap, a slice at a time from the end.
-      let blocks = Number((await client.query(rsql('rebuild_blocks', names), [b.oid])).rows[0].blocks);
+      let blocks = Number((await client.query(sql('rebuild/blocks', names), [b.oid])).rows[0].blocks);
       const total = blocks;
       let stuck = 0;
       const slicesStarted = performance.now();
       const costDelay = opts.vacuumCostDelayMs ?? 2;
-      if (costDelay) await client.query(rsql('rebuild_set_session', names), ['vacuum_cost_delay', `${costDelay}ms`]);
+      if (costDelay) await client.query(sql('session/set_session', names), ['vacuum_cost_delay', `${costDelay}ms`]);
       const costLimit = opts.vacuumCostLimit ?? 100;
-      if (costDelay && costLimit) await client.query(rsql('rebuild_set_session', names), ['vacuum_cost_limit', String(costLimit)]);
+      if (costDelay && costLimit) await client.query(sql('session/set_session', names), ['vacuum_cost_limit', String(costLimit)]);
       const compression = opts.walCompression ?? 'lz4';
       if (compression) await setWalCompression(client, [compression, 'pglz', 'on']);
       const flushAfter = opts.backendFlushAfter ?? '256kB';
-      if (flushAfter) await client.query(rsql('rebuild_set_session', names), ['backend_flush_after', flushAfter]);
+      if (flushAfter) await client.query(sql('session/set_session', names), ['backend_flush_after', flushAfter]);
       while (blocks > slice) {
         if (opts.stop?.stopped) throw new DropStopped(b.name);
         const t = performance.now();
         let heldMs = 0;
-        await client.query(rsql('rebuild_backup_delete_tail', names, target), [`(${blocks - slice},0)`]);
+        await client.query(sql('rebuild/backup_delete_tail', names, target), [`(${blocks - slice},0)`]);
         if (maxFreeMBps > 0) {
           yielder ??= await connect();
-          const vacuumPid = Number((await client.query(rsql('backend_pid', names))).rows[0].pid);
+          const vacuumPid = Number((await client.query(sql('session/backend_pid', names))).rows[0].pid);
           const state = { done: false, blocks, heldMs: 0 };
-          const vacuum = client.query(rsql('rebuild_backup_vacuum', names, target)).finally(() => (state.done = true));
+          const vacuum = client.query(sql('rebuild/backup_vacuum', names, target)).finally(() => (state.done = true));
           const yielding = yieldTruncation(yielder, names, b, vacuumPid, state, maxFreeMBps, (left) =>
             emit({ type: 'drop-progress', table: b.name, blocksLeft: left, blocksTotal: total, bytesFreed: (total - left) * 8192 }),
           ).finally(() => (state.done = true));
@@ -228,10 +230,10 @@ export async function dropBackups(connect: Connect, table: TableRef, opts: DropO
           if (y.status === 'rejected') throw y.reason;
           heldMs = state.heldMs;
         } else {
-          await client.query(rsql('rebuild_backup_vacuum', names, target));
+          await client.query(sql('rebuild/backup_vacuum', names, target));
         }
         const took = performance.now() - t;
-        const now = Number((await client.query(rsql('rebuild_blocks', names), [b.oid])).rows[0].blocks);
+        const now = Number((await client.query(sql('rebuild/blocks', names), [b.oid])).rows[0].blocks);
         const freedBlocks = Math.max(0, blocks - now);
         if (now >= blocks) {
           // VACUUM could not truncate (an old snapshot still sees the rows): wait a little, then drop the rest.
@@ -245,7 +247,7 @@ export async function dropBackups(connect: Connect, table: TableRef, opts: DropO
         await sleep(Math.max(pause, Math.min(2000, took / 2), Math.min(5000, freedMs)));
       }
       emit({ type: 'drop-step', table: b.name, action: 'give back the heap in slices', ms: Math.round(performance.now() - slicesStarted) });
-      await timed('drop table', () => locked(rsql('rebuild_drop_table', names, target)));
+      await timed('drop table', () => locked(sql('rebuild/drop_table', names, target)));
       freed += b.bytes;
     }
     return { tables: backups.map((b) => b.name), bytesFreed: freed, seconds: Math.round((performance.now() - started) / 10) / 100 };

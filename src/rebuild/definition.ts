@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import { rsql, type RebuildNames } from './names.js';
+import type { RebuildNames } from './names.js';
+import { sql } from '../sql.js';
 
 type Db = pg.ClientBase | pg.Pool;
 
@@ -52,7 +53,7 @@ export interface TableDefinition {
 }
 
 export async function readIndexes(db: Db, names: RebuildNames, table: string): Promise<IndexDef[]> {
-  const { rows } = await db.query(rsql('rebuild_indexes', names), [names.schema, table]);
+  const { rows } = await db.query(sql('rebuild/indexes', names), [names.schema, table]);
   return rows.map((r) => {
     const definition: string = r.definition;
     if (!definition.startsWith(r.head)) throw new Error(`index "${r.name}": unexpected definition "${definition}"`);
@@ -72,12 +73,12 @@ export async function readIndexes(db: Db, names: RebuildNames, table: string): P
 }
 
 export async function readConstraints(db: Db, names: RebuildNames, table: string): Promise<ConstraintDef[]> {
-  const { rows } = await db.query(rsql('rebuild_constraints', names), [names.schema, table]);
+  const { rows } = await db.query(sql('rebuild/constraints', names), [names.schema, table]);
   return rows.map((r) => ({ name: r.name, type: r.type, definition: r.definition, validated: r.validated }));
 }
 
 export async function readDefinition(db: Db, names: RebuildNames, table = names.table): Promise<TableDefinition | null> {
-  const { rows } = await db.query(rsql('rebuild_table_info', names), [names.schema, table]);
+  const { rows } = await db.query(sql('rebuild/table_info', names), [names.schema, table]);
   const r = rows[0];
   if (!r) return null;
   return {

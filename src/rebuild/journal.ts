@@ -1,6 +1,7 @@
 import type pg from 'pg';
-import { rsql, type RebuildNames } from './names.js';
+import type { RebuildNames } from './names.js';
 import type { RebuildPlan } from './plan.js';
+import { sql } from '../sql.js';
 
 export type JournalStatus = 'start' | 'done' | 'failed' | 'interrupted' | 'finished' | 'undone';
 
@@ -15,11 +16,11 @@ export interface JournalEvent {
 }
 
 export async function ensureJournal(db: pg.ClientBase, names: RebuildNames): Promise<void> {
-  await db.query(rsql('rebuild_journal_create', names));
+  await db.query(sql('rebuild/journal_create', names));
 }
 
 export async function journalExists(db: pg.ClientBase | pg.Pool, names: RebuildNames): Promise<boolean> {
-  const { rows } = await db.query(rsql('rebuild_relation_exists', names), [names.schema, names.journal]);
+  const { rows } = await db.query(sql('rebuild/relation_exists', names), [names.schema, names.journal]);
   return rows.length > 0;
 }
 
@@ -31,13 +32,13 @@ export async function writeJournal(
   status: JournalStatus,
   detail?: unknown,
 ): Promise<void> {
-  await db.query(rsql('rebuild_journal_write', names), [rebuildId, step, status, detail === undefined ? null : JSON.stringify(detail)]);
+  await db.query(sql('rebuild/journal_write', names), [rebuildId, step, status, detail === undefined ? null : JSON.stringify(detail)]);
 }
 
 /** The latest rebuild's events, oldest first; empty when there is no journal or no rebuild yet. */
 export async function readLatestRebuild(db: pg.ClientBase | pg.Pool, names: RebuildNames): Promise<JournalEvent[]> {
   if (!(await journalExists(db, names))) return [];
-  const { rows } = await db.query(rsql('rebuild_journal_latest', names));
+  const { rows } = await db.query(sql('rebuild/journal_latest', names));
   return rows.map((r) => ({
     seq: Number(r.seq),
     rebuildId: r.rebuild_id,

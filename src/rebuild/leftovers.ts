@@ -1,8 +1,8 @@
 import type pg from 'pg';
-import type { TableRef } from '../sql.js';
+import { sql, type TableRef } from '../sql.js';
 import { journalState, readLatestRebuild } from './journal.js';
 import { rebuildLockHolder } from './lock.js';
-import { rebuildNames, rsql, type RebuildNames } from './names.js';
+import { rebuildNames, type RebuildNames } from './names.js';
 
 /** What an interrupted rebuild may leave behind, found (for the console, preflight, status and `recover`) and removed. */
 export interface Leftovers {
@@ -22,7 +22,7 @@ export interface Leftovers {
 }
 
 async function exists(db: pg.ClientBase | pg.Pool, names: RebuildNames, relation: string): Promise<boolean> {
-  return (await db.query(rsql('rebuild_relation_exists', names), [names.schema, relation])).rows.length > 0;
+  return (await db.query(sql('rebuild/relation_exists', names), [names.schema, relation])).rows.length > 0;
 }
 
 /** What an earlier rebuild left behind, for the console, preflight and `recover`. Read-only. */
@@ -35,10 +35,10 @@ export async function detectLeftovers(db: pg.ClientBase | pg.Pool, table: TableR
   if (await exists(db, names, names.newTable)) objects.push(`table "${names.newTable}"`);
   if (await exists(db, names, names.log)) objects.push(`table "${names.log}"`);
   if (await exists(db, names, names.copied)) objects.push(`table "${names.copied}"`);
-  if ((await db.query(rsql('rebuild_trigger_exists', names), [names.schema, names.table, names.trigger])).rows.length) {
+  if ((await db.query(sql('rebuild/trigger_exists', names), [names.schema, names.table, names.trigger])).rows.length) {
     objects.push(`trigger "${names.trigger}" on "${names.table}"`);
   }
-  if ((await db.query(rsql('rebuild_function_exists', names), [names.schema, names.func])).rows.length) objects.push(`function "${names.func}"`);
+  if ((await db.query(sql('rebuild/function_exists', names), [names.schema, names.func])).rows.length) objects.push(`function "${names.func}"`);
   const open = state !== null && !state.closed;
   const found = open || objects.length > 0;
   const runningPid = await rebuildLockHolder(db, names);
@@ -62,7 +62,7 @@ export async function detectLeftovers(db: pg.ClientBase | pg.Pool, table: TableR
 
 /** The capture's log, the copy's ledger and the capture function (the trigger is dropped under its own lock). */
 export async function dropCaptureObjects(client: pg.ClientBase, names: RebuildNames): Promise<void> {
-  await client.query(rsql('rebuild_drop_table', names, { tables: { target: names.log } }));
-  await client.query(rsql('rebuild_drop_table', names, { tables: { target: names.copied } }));
-  await client.query(rsql('rebuild_drop_function', names));
+  await client.query(sql('rebuild/drop_table', names, { tables: { target: names.log } }));
+  await client.query(sql('rebuild/drop_table', names, { tables: { target: names.copied } }));
+  await client.query(sql('rebuild/drop_function', names));
 }

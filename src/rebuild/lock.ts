@@ -3,8 +3,9 @@ import { EXIT, ToolError } from '../errors.js';
 import { cancelAutovacuumBlockers, type AutovacuumWorker } from './autovacuum.js';
 import type { Ctx } from './context.js';
 import type { Blocker } from './events.js';
-import { rsql, type RebuildNames } from './names.js';
+import type { RebuildNames } from './names.js';
 import type { StepName } from './steps/index.js';
+import { sql } from '../sql.js';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -15,11 +16,11 @@ export const isLockTimeout = (err: unknown) => (err as { code?: string }).code =
 
 /** The rebuild's advisory lock on this connection; false when another session holds it. */
 export async function tryRebuildLock(client: pg.ClientBase, names: RebuildNames): Promise<boolean> {
-  return (await client.query(rsql('rebuild_lock_try', names), [names.schema])).rows[0].locked;
+  return (await client.query(sql('rebuild/lock_try', names), [names.schema])).rows[0].locked;
 }
 
 export async function rebuildLockHolder(db: pg.ClientBase | pg.Pool, names: RebuildNames): Promise<number | null> {
-  const { rows } = await db.query(rsql('rebuild_lock_holder', names), [names.schema]);
+  const { rows } = await db.query(sql('rebuild/lock_holder', names), [names.schema]);
   return rows[0]?.pid ?? null;
 }
 
@@ -74,7 +75,7 @@ export async function withShortLock<T>(
   for (let attempt = 1; ; attempt++) {
     await client.query('BEGIN');
     try {
-      await client.query(rsql('rebuild_set_local', names), ['lock_timeout', `${o.lockTimeoutMs}ms`]);
+      await client.query(sql('session/set_local', names), ['lock_timeout', `${o.lockTimeoutMs}ms`]);
       const value = await fn(attempt);
       await client.query('COMMIT');
       return { value, attempts: attempt };
@@ -109,7 +110,7 @@ export async function withLockRetry<T>(ctx: Ctx, step: StepName, fn: (attempt: n
       if (ctx.opts.terminateBlockers && attempt >= 3) {
         for (const b of blockers) {
           if (b.granted && b.ageSeconds >= 1) {
-            await client.query(rsql('rebuild_terminate_backend', names), [b.pid]);
+            await client.query(sql('rebuild/terminate_backend', names), [b.pid]);
             terminated.push(b.pid);
           }
         }
@@ -133,6 +134,6 @@ export async function withLockRetry<T>(ctx: Ctx, step: StepName, fn: (attempt: n
 }
 
 async function readBlockers(ctx: Ctx): Promise<Blocker[]> {
-  const { rows } = await ctx.client.query(rsql('rebuild_lock_holders', ctx.names), [ctx.plan.definition.oid]);
+  const { rows } = await ctx.client.query(sql('rebuild/lock_holders', ctx.names), [ctx.plan.definition.oid]);
   return rows.map((r) => ({ pid: r.pid, ageSeconds: r.age_seconds, state: r.state, mode: r.mode, granted: r.granted, query: r.query }));
 }

@@ -1,5 +1,4 @@
-import pg from 'pg';
-import { qualified, quoteIdent, rawSql, type TableRef } from '../sql.js';
+import type { TableRef } from '../sql.js';
 
 /** Names of everything a rebuild creates next to "UserSession" (all in the same schema). */
 export interface RebuildNames {
@@ -44,41 +43,8 @@ export function fitName(name: string, fallback: string): string {
   return Buffer.byteLength(name) <= 63 ? name : fallback;
 }
 
-/**
- * A rebuild statement from sql/<name>.sql. Placeholders: {{table}} the live table (qualified), {{schema}},
- * {{rule}}, and the rebuild's own objects {{new}}, {{log}}, {{copied}}, {{func}}, {{journal}} (qualified), {{trigger}},
- * {{log_pending}}; `tables` adds qualified names ({{target}}, {{index}}), `idents` plain escaped identifiers,
- * `raw` text the caller has built from server-given definitions or checked against a whitelist.
- */
-export function rsql(
-  name: string,
-  names: RebuildNames,
-  extra: { tables?: Record<string, string>; idents?: Record<string, string>; raw?: Record<string, string> } = {},
-): string {
-  const q = (rel: string) => qualified({ schema: names.schema, name: rel });
-  const values: Record<string, string> = {
-    table: q(names.table),
-    schema: quoteIdent(names.schema),
-    rule: rawSql('rule').replace(/^--.*$/gm, '').trim(),
-    new: q(names.newTable),
-    log: q(names.log),
-    copied: q(names.copied),
-    func: q(names.func),
-    journal: q(names.journal),
-    trigger: quoteIdent(names.trigger),
-    log_pending: quoteIdent(names.logPending),
-  };
-  for (const [k, v] of Object.entries(extra.tables ?? {})) values[k] = q(v);
-  for (const [k, v] of Object.entries(extra.idents ?? {})) values[k] = quoteIdent(v);
-  for (const [k, v] of Object.entries(extra.raw ?? {})) values[k] = v;
-  return rawSql(name).replace(/\{\{(\w+)\}\}/g, (whole, key: string) => {
-    const value = values[key];
-    if (value === undefined) throw new Error(`sql/${name}.sql: unknown placeholder ${whole}`);
-    return value;
-  });
-}
-
-export const literal = (text: string) => pg.escapeLiteral(text);
+/** A string literal, for the DDL that takes no parameter (COMMENT ON); the template engine is sql() in src/sql.ts. */
+export { quoteLiteral as literal } from '../sql.js';
 
 const PRIVILEGES = new Set(['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER', 'MAINTAIN']);
 

@@ -2,9 +2,9 @@ import type pg from 'pg';
 import { inspect } from '../inspect.js';
 import { formatBytes, formatCount, formatDuration } from '../format.js';
 import { readSizes } from '../status.js';
-import type { TableRef } from '../sql.js';
+import { sql, type TableRef } from '../sql.js';
 import { readDefinition, type TableDefinition } from './definition.js';
-import { rebuildNames, rsql, BACKUP_PREFIX, type RebuildNames } from './names.js';
+import { rebuildNames, BACKUP_PREFIX, type RebuildNames } from './names.js';
 import { detectLeftovers, type Leftovers } from './leftovers.js';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail';
@@ -41,7 +41,7 @@ export interface Preflight {
 export const LONG_TRANSACTION_SECONDS = 30;
 
 export async function readLongTransactions(db: pg.ClientBase | pg.Pool, names: RebuildNames, seconds = LONG_TRANSACTION_SECONDS): Promise<LongTransaction[]> {
-  const { rows } = await db.query(rsql('rebuild_long_transactions', names), [seconds]);
+  const { rows } = await db.query(sql('rebuild/long_transactions', names), [seconds]);
   return rows.map((r) => ({
     pid: r.pid,
     ageSeconds: r.age_seconds,
@@ -53,7 +53,7 @@ export async function readLongTransactions(db: pg.ClientBase | pg.Pool, names: R
 }
 
 export async function findBackups(db: pg.ClientBase | pg.Pool, names: RebuildNames): Promise<Array<{ name: string; oid: number; bytes: number }>> {
-  const { rows } = await db.query(rsql('rebuild_find_backups', names), [names.schema, BACKUP_PREFIX(names.table)]);
+  const { rows } = await db.query(sql('rebuild/find_backups', names), [names.schema, BACKUP_PREFIX(names.table)]);
   return rows.map((r) => ({ name: r.name, oid: Number(r.oid), bytes: Number(r.bytes) }));
 }
 
@@ -101,7 +101,7 @@ export async function preflight(db: pg.ClientBase | pg.Pool, table: TableRef): P
   const definition = await readDefinition(db, names);
   let dependents: Array<{ kind: string; name: string }> = [];
   if (definition) {
-    const { rows } = await db.query(rsql('rebuild_dependents', names), [definition.oid, names.trigger]);
+    const { rows } = await db.query(sql('rebuild/dependents', names), [definition.oid, names.trigger]);
     dependents = rows;
   }
   add(
@@ -142,7 +142,7 @@ export async function preflight(db: pg.ClientBase | pg.Pool, table: TableRef): P
   );
 
   const sizes = await readSizes(db as pg.Pool, table);
-  const est = (await db.query(rsql('rebuild_estimate', names))).rows[0];
+  const est = (await db.query(sql('rebuild/estimate', names))).rows[0];
   const keptRows = Number(est.kept);
   const totalRows = Number(est.total);
   const tuple = Number(est.avg_width) + 28; // header and line pointer

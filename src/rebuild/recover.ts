@@ -1,5 +1,5 @@
 import { EXIT, ToolError } from '../errors.js';
-import type { TableRef } from '../sql.js';
+import { sql, type TableRef } from '../sql.js';
 import { inTransaction, makeCtx } from './context.js';
 import { readDefinition } from './definition.js';
 import type { Connect, RebuildOptions } from './events.js';
@@ -7,7 +7,7 @@ import { journalState, readLatestRebuild, writeJournal } from './journal.js';
 import { detectLeftovers, dropCaptureObjects } from './leftovers.js';
 import { takeRebuildLock, withLockRetry } from './lock.js';
 import { makePlan } from './plan.js';
-import { rebuildNames, rsql } from './names.js';
+import { rebuildNames } from './names.js';
 
 /**
  * Undo an interrupted rebuild that has not swapped: remove the capture trigger (short lock_timeout, retried),
@@ -34,11 +34,11 @@ export async function undoRebuild(connect: Connect, table: TableRef, opts: Rebui
     const ctx = makeCtx(client, 0, names, { ...plan, definition }, opts);
     // The trigger first: from its removal on, writes cost Hatchet nothing extra.
     await withLockRetry(ctx, 'capture', async () => {
-      await client.query(rsql('rebuild_drop_trigger', names));
+      await client.query(sql('rebuild/drop_trigger', names));
     });
     await inTransaction(client, async () => {
       await dropCaptureObjects(client, names);
-      await client.query(rsql('rebuild_drop_table', names, { tables: { target: names.newTable } }));
+      await client.query(sql('rebuild/drop_table', names, { tables: { target: names.newTable } }));
       if (state && !state.closed) await writeJournal(client, names, state.rebuildId, 'rebuild', 'undone', { removed: before.objects });
     });
     return { removed: before.objects };

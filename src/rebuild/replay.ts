@@ -1,23 +1,23 @@
 import { inTransaction, type Ctx } from './context.js';
-import { rsql } from './names.js';
 import type { StepName } from './steps/index.js';
+import { sql } from '../sql.js';
 
 /** Apply one batch of captured changes inside the current transaction; returns the changes taken. */
 export async function replayBatch(ctx: Ctx, limit: number): Promise<number> {
   const { client, names } = ctx;
-  const claimed = await client.query(rsql('rebuild_replay_claim', names), [limit]);
+  const claimed = await client.query(sql('rebuild/replay_claim', names), [limit]);
   const n = claimed.rowCount ?? 0;
   if (n === 0) return 0;
   const ids = [...new Set(claimed.rows.map((r) => r.id as string))];
-  await client.query(rsql('rebuild_replay_delete', names), [ids]);
-  await client.query(rsql('rebuild_replay_insert', names), [ids]);
+  await client.query(sql('rebuild/replay_delete', names), [ids]);
+  await client.query(sql('rebuild/replay_insert', names), [ids]);
   ctx.stats.rowsReplayed += n;
   return n;
 }
 
 /** Captured changes not replayed yet, and all captured so far. */
 export async function backlog(ctx: Ctx): Promise<{ pending: number; captured: number }> {
-  const r = (await ctx.client.query(rsql('rebuild_backlog', ctx.names))).rows[0];
+  const r = (await ctx.client.query(sql('rebuild/backlog', ctx.names))).rows[0];
   return { pending: Number(r.pending), captured: Number(r.captured) };
 }
 

@@ -1,19 +1,19 @@
 import type pg from 'pg';
 import { EXIT, ToolError } from '../errors.js';
-import type { TableRef } from '../sql.js';
+import { sql, type TableRef } from '../sql.js';
 import { makeCtx, type Ctx } from './context.js';
 import { readDefinition } from './definition.js';
 import type { Connect, RebuildOptions, RebuildStats } from './events.js';
 import { ensureJournal, journalState, readLatestRebuild } from './journal.js';
 import { takeRebuildLock } from './lock.js';
-import { rebuildNames, rsql, type RebuildNames } from './names.js';
+import { rebuildNames, type RebuildNames } from './names.js';
 import { makePlan } from './plan.js';
 import { STEPS } from './steps/index.js';
 
 async function tableBytes(client: pg.ClientBase, names: RebuildNames, table: string): Promise<number> {
-  const r = await client.query(rsql('rebuild_relation_exists', names), [names.schema, table]);
+  const r = await client.query(sql('rebuild/relation_exists', names), [names.schema, table]);
   if (!r.rows.length) return 0;
-  return Number((await client.query(rsql('rebuild_relation_bytes', names), [r.rows[0].oid])).rows[0].bytes);
+  return Number((await client.query(sql('rebuild/relation_bytes', names), [r.rows[0].oid])).rows[0].bytes);
 }
 
 /**
@@ -67,7 +67,7 @@ export async function runRebuild(connect: Connect, table: TableRef, opts: Rebuil
     if (state && !state.closed) {
       throw new ToolError(`an earlier rebuild (${state.rebuildId}) was interrupted at "${state.lastStep}": run "hatchet-sessions recover" first`, EXIT.failure);
     }
-    const leftover = (await client.query(rsql('rebuild_relation_exists', names), [names.schema, names.newTable])).rows.length;
+    const leftover = (await client.query(sql('rebuild/relation_exists', names), [names.schema, names.newTable])).rows.length;
     if (leftover) throw new ToolError(`table "${names.newTable}" already exists: run "hatchet-sessions recover" first`, EXIT.failure);
     const definition = await readDefinition(client, names);
     if (!definition) throw new ToolError(`table "${names.schema}.${names.table}" not found`, EXIT.table);
@@ -101,7 +101,7 @@ export async function finishRebuild(connect: Connect, table: TableRef, opts: Reb
           throw new ToolError(`"${names.table}" is not the table the interrupted rebuild started from; run "hatchet-sessions recover --undo"`, EXIT.failure);
         }
         // A step that was not journaled as done left nothing behind except in these cases.
-        if (!state.done.has('create_table')) await client.query(rsql('rebuild_drop_table', names, { tables: { target: names.newTable } }));
+        if (!state.done.has('create_table')) await client.query(sql('rebuild/drop_table', names, { tables: { target: names.newTable } }));
       } else {
         const swap = state.events.find((e) => e.step === 'swap' && e.status === 'done');
         ctx.stats.lockHoldMs = Number((swap?.detail as { lockHoldMsBeforeCommit?: number })?.lockHoldMsBeforeCommit ?? 0);

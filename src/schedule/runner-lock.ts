@@ -38,7 +38,7 @@ const POOLER = new ToolError(
  * server connections between clients, and a session lock means nothing: refuse.
  */
 export async function tryRunnerLock(client: pg.ClientBase, key: number, probe?: () => Promise<pg.ClientBase & { end(): Promise<void> }>): Promise<LockHolder | null> {
-  const { acquired, pid } = (await client.query(rawSql('runner_lock_try'), [TOOL_LOCK_KEY, key])).rows[0];
+  const { acquired, pid } = (await client.query(rawSql('schedule/runner_lock_try'), [TOOL_LOCK_KEY, key])).rows[0];
   if (!acquired) {
     const holder = await lockHolder(client, key);
     // Released between our try and the look-up: report an unknown holder rather than racing again.
@@ -49,7 +49,7 @@ export async function tryRunnerLock(client: pg.ClientBase, key: number, probe?: 
   if (probe) {
     const other = await probe();
     try {
-      shared = (await other.query(rawSql('backend_pid'))).rows[0].pid === pid;
+      shared = (await other.query(rawSql('session/backend_pid'))).rows[0].pid === pid;
     } finally {
       await other.end().catch(() => {});
     }
@@ -62,11 +62,11 @@ export async function tryRunnerLock(client: pg.ClientBase, key: number, probe?: 
 }
 
 export async function lockHolder(db: pg.ClientBase | pg.Pool, key: number): Promise<LockHolder | null> {
-  const row = (await db.query(rawSql('runner_lock_holder'), [TOOL_LOCK_KEY, key])).rows[0];
+  const row = (await db.query(rawSql('schedule/runner_lock_holder'), [TOOL_LOCK_KEY, key])).rows[0];
   if (!row) return null;
   return { pid: row.pid, applicationName: row.application_name, clientAddr: row.client_addr, since: row.since };
 }
 
 export async function releaseRunnerLock(client: pg.ClientBase, key: number): Promise<void> {
-  await client.query(rawSql('runner_lock_release'), [TOOL_LOCK_KEY, key]);
+  await client.query(rawSql('schedule/runner_lock_release'), [TOOL_LOCK_KEY, key]);
 }

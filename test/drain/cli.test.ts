@@ -19,7 +19,7 @@ async function reseed(rows: number, withIndex = true) {
 }
 
 const count = async (where = 'true') => Number((await db.pool.query(`SELECT count(*) AS n FROM "UserSession" WHERE ${where}`)).rows[0].n);
-const deletable = () => db.pool.query(sql('drain_remaining', TABLE)).then((r) => Number(r.rows[0].deletable));
+const deletable = () => db.pool.query(sql('drain/remaining', TABLE)).then((r) => Number(r.rows[0].deletable));
 
 function parseLines(stdout: string): Array<Record<string, any>> {
   return stdout

@@ -44,7 +44,7 @@ async function ids(where: string, values: unknown[] = []): Promise<Set<string>> 
 }
 
 async function deletableNow(): Promise<number> {
-  return Number((await db.pool.query(rawSql('drain_remaining').replace('{{table}}', '"UserSession"').replace('{{rule}}', rawSql('rule').replace(/^--.*$/gm, '')))).rows[0].deletable);
+  return Number((await db.pool.query(rawSql('drain/remaining').replace('{{table}}', '"UserSession"').replace('{{rule}}', rawSql('rule').replace(/^--.*$/gm, '')))).rows[0].deletable);
 }
 
 describe('the drain never deletes what the rule keeps', () => {

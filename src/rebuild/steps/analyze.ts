@@ -7,10 +7,10 @@ export const analyze = defineStep({
   name: 'analyze',
   label: 'ANALYZE',
   lock: 'SHARE UPDATE EXCLUSIVE on "UserSession" (reads and writes go on)',
-  files: ['analyze'],
+  files: ['table/analyze'],
   async run(ctx) {
     await withLockRetry(ctx, 'analyze', async () => {
-      await ctx.client.query(sql('analyze', { schema: ctx.names.schema, name: ctx.names.table }));
+      await ctx.client.query(sql('table/analyze', { schema: ctx.names.schema, name: ctx.names.table }));
     });
     await ctx.journal('analyze', 'done');
   },

@@ -1,18 +1,18 @@
 import { inTransaction } from '../context.js';
 import { dropCaptureObjects } from '../leftovers.js';
-import { rsql } from '../names.js';
 import { backlog } from '../replay.js';
 import { defineStep } from './step.js';
+import { sql } from '../../sql.js';
 
 /** The capture function, the log and the copy's ledger removed (the trigger went with the swap). */
 export const cleanup = defineStep({
   name: 'cleanup',
   label: 'remove trigger function, log and copy ledger',
   lock: 'our own objects only',
-  files: ['rebuild_drop_table', 'rebuild_drop_function'],
+  files: ['rebuild/drop_table', 'rebuild/drop_function'],
   async run(ctx) {
     const { client, names } = ctx;
-    const log = await client.query(rsql('rebuild_relation_exists', names), [names.schema, names.log]);
+    const log = await client.query(sql('rebuild/relation_exists', names), [names.schema, names.log]);
     if (log.rows.length) ctx.stats.rowsCaptured = Math.max(ctx.stats.rowsCaptured, (await backlog(ctx)).captured);
     await inTransaction(client, async () => {
       await dropCaptureObjects(client, names);

@@ -1,6 +1,6 @@
-import { quoteIdent } from '../../sql.js';
+import { sql, quoteIdent } from '../../sql.js';
 import { inTransaction } from '../context.js';
-import { checkedPrivilege, literal, reloptionsText, rsql } from '../names.js';
+import { checkedPrivilege, literal, reloptionsText } from '../names.js';
 import { defineStep } from './step.js';
 
 /** The new table, empty, with the original's storage parameters, owner, grants and comment; autovacuum off for the copy. */
@@ -8,23 +8,23 @@ export const createTable = defineStep({
   name: 'create_table',
   label: 'create the new table',
   lock: 'ACCESS SHARE on "UserSession" (catalog read only)',
-  files: ['rebuild_journal_create', 'rebuild_create_table', 'rebuild_set_reloptions', 'rebuild_autovacuum_off', 'rebuild_set_owner', 'rebuild_grant', 'rebuild_comment_table'],
+  files: ['rebuild/journal_create', 'rebuild/create_table', 'rebuild/set_reloptions', 'rebuild/autovacuum_off', 'rebuild/set_owner', 'rebuild/grant', 'rebuild/comment_table'],
   async run(ctx) {
     const { client, names, plan } = ctx;
     const def = plan.definition;
     await inTransaction(client, async () => {
-      await client.query(rsql('rebuild_create_table', names));
+      await client.query(sql('rebuild/create_table', names));
       if (def.reloptions.length || def.toastReloptions.length) {
-        await client.query(rsql('rebuild_set_reloptions', names, { raw: { reloptions: reloptionsText(def.reloptions, def.toastReloptions) } }));
+        await client.query(sql('rebuild/set_reloptions', names, { raw: { reloptions: reloptionsText(def.reloptions, def.toastReloptions) } }));
       }
-      await client.query(rsql('rebuild_autovacuum_off', names));
-      await client.query(rsql('rebuild_set_owner', names, { idents: { owner: def.owner } }));
+      await client.query(sql('rebuild/autovacuum_off', names));
+      await client.query(sql('rebuild/set_owner', names, { idents: { owner: def.owner } }));
       for (const g of def.grants) {
-        const file = g.grantable ? 'rebuild_grant_with_option' : 'rebuild_grant';
+        const file = g.grantable ? 'rebuild/grant_with_option' : 'rebuild/grant';
         const grantee = g.grantee === null ? 'PUBLIC' : quoteIdent(g.grantee);
-        await client.query(rsql(file, names, { raw: { privilege: checkedPrivilege(g.privilege), grantee } }));
+        await client.query(sql(file, names, { raw: { privilege: checkedPrivilege(g.privilege), grantee } }));
       }
-      if (def.comment !== null) await client.query(rsql('rebuild_comment_table', names, { raw: { comment: literal(def.comment) } }));
+      if (def.comment !== null) await client.query(sql('rebuild/comment_table', names, { raw: { comment: literal(def.comment) } }));
       await ctx.hook('mid:create_table');
       await ctx.journal('create_table', 'done');
     });

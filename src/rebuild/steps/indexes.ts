@@ -1,26 +1,26 @@
 import { inTransaction } from '../context.js';
-import { rsql } from '../names.js';
 import { defineStep } from './step.js';
+import { sql } from '../../sql.js';
 
 /** Every index of the original on the new table, under temporary names, with its primary key and unique constraints. */
 export const indexes = defineStep({
   name: 'indexes',
   label: 'build the indexes',
   lock: 'new table only',
-  files: ['rebuild_create_index', 'rebuild_add_primary_key', 'rebuild_add_unique'],
+  files: ['rebuild/create_index', 'rebuild/add_primary_key', 'rebuild/add_unique'],
   async run(ctx) {
     const { client, names, plan } = ctx;
     const all = plan.definition.indexes;
     await inTransaction(client, async () => {
-      await client.query(rsql('rebuild_set_local', names), ['maintenance_work_mem', ctx.opts.maintenanceWorkMem ?? '256MB']);
+      await client.query(sql('session/set_local', names), ['maintenance_work_mem', ctx.opts.maintenanceWorkMem ?? '256MB']);
       let done = 0;
       for (const ix of all) {
         const temp = plan.tempIndex[ix.name]!;
-        await client.query(rsql('rebuild_create_index', names, { idents: { index: temp }, raw: { unique: ix.unique ? 'UNIQUE ' : '', tail: ix.tail } }));
+        await client.query(sql('rebuild/create_index', names, { idents: { index: temp }, raw: { unique: ix.unique ? 'UNIQUE ' : '', tail: ix.tail } }));
         if (ix.constraintType === 'p' || ix.constraintType === 'u') {
           const deferrable = ix.deferrable ? (ix.deferred ? 'DEFERRABLE INITIALLY DEFERRED' : 'DEFERRABLE') : '';
           await client.query(
-            rsql(ix.constraintType === 'p' ? 'rebuild_add_primary_key' : 'rebuild_add_unique', names, {
+            sql(ix.constraintType === 'p' ? 'rebuild/add_primary_key' : 'rebuild/add_unique', names, {
               idents: { constraint: temp, index: temp },
               raw: { deferrable },
             }),

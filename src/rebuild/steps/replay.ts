@@ -6,7 +6,7 @@ export const replay = defineStep({
   name: 'replay',
   label: 'replay captured writes',
   lock: 'ACCESS SHARE on "UserSession"; new table and log only',
-  files: ['rebuild_replay_claim', 'rebuild_replay_delete', 'rebuild_replay_insert', 'rebuild_backlog'],
+  files: ['rebuild/replay_claim', 'rebuild/replay_delete', 'rebuild/replay_insert', 'rebuild/backlog'],
   async run(ctx) {
     await replayUntilCaughtUp(ctx, 'replay');
     await ctx.journal('replay', 'done');

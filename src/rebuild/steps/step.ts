@@ -1,3 +1,4 @@
+import type { SqlName } from '../../sql.js';
 import type { Ctx } from '../context.js';
 
 /** One step of the online rebuild: what the plan, the console, `--dry-run` and the runner know of it. */
@@ -9,7 +10,7 @@ export interface RebuildStep<N extends string = string> {
   /** The locks it takes, in words (the plan). */
   lock: string;
   /** The sql/ files it runs, in order (printed by `rebuild --dry-run`). */
-  files: string[];
+  files: SqlName[];
   /** Does the step and journals it as done, in its own transaction(s); the runner journals its start. */
   run(ctx: Ctx): Promise<void>;
   /** The figures its 'done' event carries, if any. */

@@ -1,8 +1,9 @@
 import type { Ctx } from '../context.js';
 import { withLockRetry } from '../lock.js';
-import { reloptionsText, rsql } from '../names.js';
+import { reloptionsText } from '../names.js';
 import { backlog, replayBatch, replayUntilCaughtUp } from '../replay.js';
 import { defineStep } from './step.js';
+import { sql } from '../../sql.js';
 
 /**
  * Under one short ACCESS EXCLUSIVE lock: the last captured changes, the trigger dropped, the old table and its
@@ -13,21 +14,21 @@ export const swap = defineStep({
   label: 'swap (short lock)',
   lock: 'ACCESS EXCLUSIVE on "UserSession" for milliseconds, lock_timeout 100 ms retried with backoff; SHARE ROW EXCLUSIVE on "User" while the foreign key is added NOT VALID',
   files: [
-    'rebuild_set_local',
-    'rebuild_lock_tables',
-    'rebuild_autovacuum_blockers',
-    'rebuild_cancel_autovacuum',
-    'rebuild_replay_claim',
-    'rebuild_replay_delete',
-    'rebuild_replay_insert',
-    'rebuild_drop_trigger',
-    'rebuild_reset_reloptions',
-    'rebuild_set_reloptions',
-    'rebuild_rename_constraint',
-    'rebuild_rename_index',
-    'rebuild_rename_table',
-    'rebuild_add_foreign_key',
-    'rebuild_journal_write',
+    'session/set_local',
+    'rebuild/lock_tables',
+    'rebuild/autovacuum_blockers',
+    'rebuild/cancel_autovacuum',
+    'rebuild/replay_claim',
+    'rebuild/replay_delete',
+    'rebuild/replay_insert',
+    'rebuild/drop_trigger',
+    'rebuild/reset_reloptions',
+    'rebuild/set_reloptions',
+    'rebuild/rename_constraint',
+    'rebuild/rename_index',
+    'rebuild/rename_table',
+    'rebuild/add_foreign_key',
+    'rebuild/journal_write',
   ],
   async run(ctx) {
     const { client, names, plan } = ctx;
@@ -37,34 +38,34 @@ export const swap = defineStep({
     let holdMs = 0;
     let swapStats = { captured: 0 };
     const { attempts } = await withLockRetry(ctx, 'swap', async () => {
-      await client.query(rsql('rebuild_lock_tables', names));
+      await client.query(sql('rebuild/lock_tables', names));
       const t0 = performance.now();
       // Everything written before the lock is committed now: replay the rest.
       while ((await replayBatch(ctx, 10_000)) > 0);
       swapStats = await backlog(ctx);
-      await client.query(rsql('rebuild_drop_trigger', names));
+      await client.query(sql('rebuild/drop_trigger', names));
       await restoreReloptions(ctx);
       // Old table: constraints (with their indexes) and other indexes get backup names.
       for (const c of def.constraints.filter((c) => plan.backupConstraint[c.name])) {
-        await client.query(rsql('rebuild_rename_constraint', names, { tables: { target: names.table }, idents: { from: c.name, to: plan.backupConstraint[c.name]! } }));
+        await client.query(sql('rebuild/rename_constraint', names, { tables: { target: names.table }, idents: { from: c.name, to: plan.backupConstraint[c.name]! } }));
       }
       for (const ix of def.indexes.filter((i) => !i.constraintName)) {
-        await client.query(rsql('rebuild_rename_index', names, { tables: { index: ix.name }, idents: { to: plan.backupIndex[ix.name]! } }));
+        await client.query(sql('rebuild/rename_index', names, { tables: { index: ix.name }, idents: { to: plan.backupIndex[ix.name]! } }));
       }
-      await client.query(rsql('rebuild_rename_table', names, { tables: { target: names.table }, idents: { to: backup } }));
-      await client.query(rsql('rebuild_rename_table', names, { tables: { target: names.newTable }, idents: { to: names.table } }));
+      await client.query(sql('rebuild/rename_table', names, { tables: { target: names.table }, idents: { to: backup } }));
+      await client.query(sql('rebuild/rename_table', names, { tables: { target: names.newTable }, idents: { to: names.table } }));
       // New table: every index and constraint gets its original name.
       for (const ix of def.indexes) {
         const temp = plan.tempIndex[ix.name]!;
         if (ix.constraintName) {
-          await client.query(rsql('rebuild_rename_constraint', names, { tables: { target: names.table }, idents: { from: temp, to: ix.constraintName } }));
+          await client.query(sql('rebuild/rename_constraint', names, { tables: { target: names.table }, idents: { from: temp, to: ix.constraintName } }));
         } else {
-          await client.query(rsql('rebuild_rename_index', names, { tables: { index: temp }, idents: { to: ix.name } }));
+          await client.query(sql('rebuild/rename_index', names, { tables: { index: temp }, idents: { to: ix.name } }));
         }
       }
       for (const fk of def.constraints.filter((c) => c.type === 'f')) {
         await client.query(
-          rsql('rebuild_add_foreign_key', names, {
+          sql('rebuild/add_foreign_key', names, {
             tables: { target: names.table },
             idents: { constraint: fk.name },
             raw: { definition: fk.definition.replace(/\s+NOT VALID$/, '') },
@@ -96,8 +97,8 @@ async function restoreReloptions(ctx: Ctx): Promise<void> {
   const key = (o: string) => o.slice(0, o.indexOf('='));
   const keys = [...new Set(['autovacuum_enabled', ...def.reloptions.map(key)])];
   for (const k of keys) if (!/^[a-z_]+$/.test(k)) throw new Error(`unexpected storage parameter "${k}"`);
-  await client.query(rsql('rebuild_reset_reloptions', names, { raw: { keys: keys.join(', ') } }));
+  await client.query(sql('rebuild/reset_reloptions', names, { raw: { keys: keys.join(', ') } }));
   if (def.reloptions.length) {
-    await client.query(rsql('rebuild_set_reloptions', names, { raw: { reloptions: reloptionsText(def.reloptions, []) } }));
+    await client.query(sql('rebuild/set_reloptions', names, { raw: { reloptions: reloptionsText(def.reloptions, []) } }));
   }
 }

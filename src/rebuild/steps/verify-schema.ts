@@ -7,7 +7,7 @@ export const verifySchema = defineStep({
   name: 'verify_schema',
   label: 'verify indexes and constraints',
   lock: 'none (catalog reads)',
-  files: ['rebuild_indexes', 'rebuild_constraints'],
+  files: ['rebuild/indexes', 'rebuild/constraints'],
   async run(ctx) {
     const after = await readDefinition(ctx.client, ctx.names);
     const problems = after ? compareDefinitions(ctx.plan.definition, after) : ['"UserSession" is missing'];

@@ -1,27 +1,27 @@
 import { EXIT, ToolError } from '../../errors.js';
 import { inTransaction } from '../context.js';
 import type { VerifyRows } from '../events.js';
-import { rsql } from '../names.js';
 import { defineStep } from './step.js';
+import { sql } from '../../sql.js';
 
 /** The new table against the rows kept, before anything is swapped: a difference stops the rebuild, nothing touched. */
 export const verify = defineStep({
   name: 'verify',
   label: 'verify rows',
   lock: 'none on "UserSession" (one read-only snapshot of the new table, the log and the copy\'s ledger)',
-  files: ['rebuild_verify_rows'],
+  files: ['rebuild/verify_rows'],
   async run(ctx) {
     const { client, names } = ctx;
     // The copy's ledger is there unless the copy was made by an earlier version: then the old one-scan verification.
-    const ledger = (await client.query(rsql('rebuild_relation_exists', names), [names.schema, names.copied])).rows.length > 0;
+    const ledger = (await client.query(sql('rebuild/relation_exists', names), [names.schema, names.copied])).rows.length > 0;
     const r = await inTransaction(
       client,
       async () => {
         // Ledger: two small tables in one in-memory hash join. Scan: the new table's ids in one in-memory hash (a
         // batched hash join would spill every old row to disk).
-        await client.query(rsql('rebuild_set_local', names), ['work_mem', ctx.opts.verifyWorkMem ?? '128MB']);
+        await client.query(sql('session/set_local', names), ['work_mem', ctx.opts.verifyWorkMem ?? '128MB']);
         await ctx.hook('mid:verify');
-        return (await client.query(rsql(ledger ? 'rebuild_verify_rows' : 'rebuild_verify_rows_scan', names))).rows[0];
+        return (await client.query(sql(ledger ? 'rebuild/verify_rows' : 'rebuild/verify_rows_scan', names))).rows[0];
       },
       'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
     );

@@ -4,7 +4,7 @@
 -- never queue behind WAL the drain left unflushed. Unthrottled (--nice 0), it is off: the batch does not wait for
 -- its WAL to reach the disk (~10 % of the sweep's time at 2.6M rows). A server crash may then undo the last
 -- batches; the transaction id returned for them tells the drain, once it reconnects, which ones
--- (sql/drain_xact_status.sql): it sweeps those ranges again and takes their rows back off its count.
+-- (sql/drain/xact_status.sql): it sweeps those ranges again and takes their rows back off its count.
 SELECT set_config('lock_timeout', $1, true),
        set_config('statement_timeout', $2, true),
        set_config('synchronous_commit', COALESCE($3, current_setting('synchronous_commit')), true),

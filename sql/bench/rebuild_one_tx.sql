@@ -1,7 +1,7 @@
 -- Benchmark reference: the naive rebuild, in ONE transaction, run after `BEGIN` and
 -- `LOCK TABLE {{table}} IN ACCESS EXCLUSIVE MODE` (every login waits until COMMIT). Copies the rows Hatchet's rule
 -- keeps into a new table, moves the old one aside (its indexes and constraints renamed so no name clashes), gives the
--- new one Hatchet's exact names. Hatchet's createdAt index is rebuilt by bench_rebuild_one_tx_index.sql when it existed.
+-- new one Hatchet's exact names. Hatchet's createdAt index is rebuilt by bench/rebuild_one_tx_index.sql when it existed.
 CREATE TABLE {{schema}}."UserSession_bench_new" (LIKE {{table}} INCLUDING DEFAULTS INCLUDING STORAGE INCLUDING COMMENTS);
 INSERT INTO {{schema}}."UserSession_bench_new" SELECT * FROM {{table}} WHERE NOT {{rule}};
 ALTER TABLE {{table}} RENAME TO "UserSession_bench_old";

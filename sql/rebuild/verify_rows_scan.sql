@@ -1,5 +1,5 @@
 -- Lock: ACCESS SHARE on "UserSession", the new table and the log. Fallback verification, for a rebuild whose copy
--- left no ledger (copied by an earlier version of this tool; see rebuild_verify_rows.sql). Before the swap, in one snapshot
+-- left no ledger (copied by an earlier version of this tool; see rebuild/verify_rows.sql). Before the swap, in one snapshot
 -- and ONE scan of "UserSession" (hashed subplans of the small new table and log): every row Hatchet's rule keeps
 -- and that was not written during the rebuild is in the new table (missing), the new table holds nothing else that
 -- was not written (extra = untouched - matched), and those rows are identical in both tables (two order-independent
