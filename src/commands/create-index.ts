@@ -28,7 +28,7 @@ async function dryRun(config: Config, session: Session): Promise<number> {
   const state = await indexState(session.pool, session.table);
   const statements = [
     ...(state === 'invalid' ? [{ when: 'drop the INVALID leftover of an interrupted build', sql: sql('drop_index_hatchet_invalid', session.table) }] : []),
-    ...(state !== 'valid' ? [{ when: "build it, exactly as Hatchet's migration 20260707141853_v1_0_125", sql: sql('create_index_hatchet', session.table) }] : []),
+    ...(state !== 'valid' ? [{ when: 'then build it', sql: sql('create_index_hatchet', session.table) }] : []),
   ];
   const cannot = blocker(session);
   if (config.json) {
@@ -39,7 +39,7 @@ async function dryRun(config: Config, session: Session): Promise<number> {
   write(`Index ${CREATED_AT_INDEX}: ${state}.`);
   if (statements.length === 0) write('Nothing to do: it exists and is valid.');
   for (const s of statements) write(`-- ${s.when}:\n${s.sql.trim()}`);
-  if (cannot) write(`create-index could not run here: ${cannot}`);
+  if (cannot) write(`A build could not run here: ${cannot.replace(/^cannot create the index: /, '')}`);
   return EXIT.ok;
 }
 

@@ -7,7 +7,7 @@ import { exactStatus } from '../status.js';
 import { DEFAULT_THROTTLE, type ThrottleSettings } from '../throttle.js';
 import { confirmTyped, interactive } from './confirm.js';
 import { FLAG, flagValue } from './flags.js';
-import { withStopSignals } from './shell.js';
+import { withStopSignals, writeJson, writeLine as write } from './shell.js';
 
 export interface DrainFlags {
   yes: boolean;
@@ -96,8 +96,6 @@ export function summaryText(s: DrainSummary): string {
   return lines.join('\n');
 }
 
-const write = (line: string) => process.stdout.write(`${line}\n`);
-
 export async function runDrain(config: Config): Promise<number> {
   const flags = drainFlags(config.flags);
   if (!flags.yes && !flags.dryRun && !interactive()) {
@@ -114,7 +112,7 @@ export async function runDrain(config: Config): Promise<number> {
       const plan = await planDrain(session.pool, table);
       const { counts } = await exactStatus(session.pool, table);
       if (config.json) {
-        write(JSON.stringify({ type: 'dry-run', rule: RULE_IN_WORDS, sql: plan.sql, blocksTotal: plan.blocksTotal, wouldDelete: counts.deletable, total: counts.total, kept: counts.kept }));
+        writeJson({ type: 'dry-run', rule: RULE_IN_WORDS, sql: plan.sql, blocksTotal: plan.blocksTotal, wouldDelete: counts.deletable, total: counts.total, kept: counts.kept });
       } else {
         write(`Dry run on ${session.description}: nothing is deleted.`);
         write(`Rule: ${RULE_IN_WORDS}.`);

@@ -5,15 +5,13 @@ import { formatBytes, formatCount } from '../format.js';
 import { openSession, type Session } from '../session.js';
 import { confirmTyped } from './confirm.js';
 import { SIGNAL_EXIT, type StopSignal } from '../signals.js';
-import { withStopSignals } from './shell.js';
+import { withStopSignals, writeLine as write } from './shell.js';
 import { dropBackups, DropStopped, type DropEvent } from '../rebuild/backup.js';
 import { finishRebuild, runRebuild, RebuildInterrupted, type RebuildEvent, type RebuildOptions, type RebuildStats } from '../rebuild/engine.js';
 import { PLAN_STEPS, STEP_LABELS, planText } from '../rebuild/plan.js';
 import { checklistText, findBackups, preflight } from '../rebuild/preflight.js';
 import { detectLeftovers, undoRebuild } from '../rebuild/recover.js';
 import { rebuildNames } from '../rebuild/names.js';
-
-const write = (line: string) => process.stdout.write(`${line}\n`);
 
 function workConnection(config: Config, session: Session) {
   return () =>

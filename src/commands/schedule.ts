@@ -144,12 +144,12 @@ async function dryRun(config: Config, flags: ScheduleFlags): Promise<number> {
     writeLine(`Rule: ${RULE_IN_WORDS}.`);
     writeLine(`Schedule: ${schedule}; each run at most ${formatDuration(o.maxRunDurationMs ?? 0)}; target ${t.targetBatchMs} ms per batch, nice ${t.nice}, ${wal}.`);
     writeLine(`Rows a run would delete now: ${formatCount(counts.deletable)} of ${formatCount(counts.total)} (keeps ${formatCount(counts.kept)}), over ${formatCount(plan.blocksTotal)} blocks.`);
-    const later = o.spec.kind === 'every' ? ', later ones counted from the end of the run before (shown as if it took no time)' : '';
-    const jitter = o.jitterMs ? `, each up to ${formatDuration(o.jitterMs)} later (--jitter)` : '';
+    const later = o.spec.kind === 'every' ? '; later ones count from the end of the run before, shown as if it took no time' : '';
+    const jitter = o.jitterMs ? `; each up to ${formatDuration(o.jitterMs)} later with --jitter` : '';
     writeLine(`Next runs (the first ${runs.length}${later}${jitter}):`);
     for (const [i, r] of runs.entries()) writeLine(`  ${r.at.toISOString()}${i === 0 && o.initialRun !== false ? '  (at start)' : ''}`);
     writeLine(`SQL of each batch:\n${plan.sql}`);
-    if (blocked) writeLine(`The schedule could not run here: ${blocked}`);
+    if (blocked) writeLine(`A schedule could not run here: ${inspection.writeBlockers.join('; ')}.`);
     return EXIT.ok;
   } finally {
     await session.close();
@@ -161,10 +161,10 @@ export async function runSchedule(config: Config): Promise<number> {
   if (flags.dryRun) return dryRun(config, flags);
   let scheduler: Scheduler | undefined;
   const log = (e: ScheduleEvent) => {
-    if (config.json) process.stdout.write(`${eventJson(e)}\n`);
+    if (config.json) writeLine(eventJson(e));
     else {
       const line = eventText(e);
-      if (line) process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+      if (line) writeLine(`${new Date().toISOString()} ${line}`);
     }
   };
   // The first signal finishes the current batch and releases the runner lock (exit 0); while still connecting or
@@ -179,7 +179,8 @@ export async function runSchedule(config: Config): Promise<number> {
       const server = flags.metricsPort !== null ? await serveMetrics(metrics, flags.metricsPort, flags.metricsHost) : undefined;
       if (server) {
         const url = `http://${flags.metricsHost}:${server.port}`;
-        process.stdout.write(config.json ? `${JSON.stringify({ ts: new Date().toISOString(), event: 'metrics_listening', url })}\n` : `${new Date().toISOString()} metrics at ${url}/metrics, health at ${url}/healthz\n`);
+        if (config.json) writeJson({ ts: new Date().toISOString(), event: 'metrics_listening', url });
+        else writeLine(`${new Date().toISOString()} metrics at ${url}/metrics, health at ${url}/healthz`);
       }
       let session: Session | null = null;
       try {
