@@ -1,54 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { parse as parseConnectionString } from 'pg-connection-string';
 import type { ConnectionOptions } from 'node:tls';
+import { parseCommandLine } from './commands/parse.js';
+import { parseDuration, parseInteger } from './commands/flags.js';
+import type { Command } from './commands/table.js';
 import { registerSecret, usageError, type Endpoint } from './errors.js';
 
 export const APPLICATION_NAME = 'hatchet-sessions';
 export const TABLE_NAME = 'UserSession';
 
-export const COMMANDS = ['console', 'status', 'growth', 'drain', 'create-index', 'schedule', 'rebuild', 'recover', 'help'] as const;
-export type Command = (typeof COMMANDS)[number];
-
-/** Every flag the tool knows, for every command. Unknown flags are a usage error (exit 2). */
-const OPTIONS = {
-  'database-url': { type: 'string' },
-  schema: { type: 'string' },
-  'connect-timeout': { type: 'string' },
-  'read-only': { type: 'boolean' },
-  demo: { type: 'boolean' },
-  'demo-reset': { type: 'boolean' },
-  'demo-without-index': { type: 'boolean' },
-  'demo-rows': { type: 'string' },
-  json: { type: 'boolean' },
-  // drain / create-index (src/commands/drain.ts, src/commands/create-index.ts)
-  yes: { type: 'boolean' },
-  'dry-run': { type: 'boolean' },
-  'target-batch-ms': { type: 'string' },
-  nice: { type: 'string' },
-  'max-lag': { type: 'string' },
-  'max-active': { type: 'string' },
-  'max-wal-rate': { type: 'string' },
-  'wal-compression': { type: 'string' },
-  'max-rows': { type: 'string' },
-  'max-duration': { type: 'string' },
-  vacuum: { type: 'boolean' },
-  // schedule (src/commands/schedule.ts)
-  every: { type: 'string' },
-  cron: { type: 'string' },
-  'no-initial-run': { type: 'boolean' },
-  jitter: { type: 'string' },
-  'max-run-duration': { type: 'string' },
-  'metrics-port': { type: 'string' },
-  'metrics-host': { type: 'string' },
-  // rebuild / recover (src/commands/rebuild.ts)
-  'terminate-blockers': { type: 'boolean' },
-  'drop-backup': { type: 'boolean' },
-  'swap-timeout': { type: 'string' },
-  undo: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-  version: { type: 'boolean' },
-} as const;
+export { COMMANDS, type Command } from './commands/table.js';
 
 export type SslMode = 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
 
@@ -79,7 +40,9 @@ export interface Config {
   demo: DemoOptions;
   help: boolean;
   version: boolean;
-  /** Every flag as parsed; commands read their own flags from here (see OPTIONS). */
+  /** `help <command>`: the command whose help to print. */
+  helpTopic?: Command;
+  /** The flags given, as parsed: only the command's own (src/commands/table.ts), each value already checked. */
   flags: Flags;
 }
 
@@ -87,23 +50,8 @@ export type Flags = Record<string, string | boolean | undefined>;
 
 export const DEFAULT_DEMO_ROWS = 300_000;
 
-/** "500ms", "10s", "5m", "1h", "2d" or a bare number of seconds, in milliseconds. */
-export function parseDuration(text: string, flag: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(text.trim());
-  if (!m) throw usageError(`--${flag} "${text}" is not a duration. Use a number with ms, s, m, h or d, e.g. 10s or 5m.`);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] ?? 's']!;
-  const ms = Number(m[1]) * unit;
-  if (ms <= 0) throw usageError(`--${flag} must be greater than zero.`);
-  return ms;
-}
-
-/** A whole number within bounds, or a usage error naming the flag. */
-export function parseInteger(text: string, flag: string, min: number, max: number): number {
-  if (!/^-?\d+$/.test(text.trim())) throw usageError(`--${flag} "${text}" is not a whole number.`);
-  const n = Number(text);
-  if (n < min || n > max) throw usageError(`--${flag} must be between ${min} and ${max}, got ${n}.`);
-  return n;
-}
+// The value parsers live with the flags they read (src/commands/flags.ts); kept here for their importers.
+export { parseDuration, parseInteger } from './commands/flags.js';
 
 /**
  * TLS options as libpq's sslmode means them. `rootCert` is a CA file (libpq's sslrootcert / PGSSLROOTCERT):
@@ -228,40 +176,29 @@ function refusePooler(target: ConnectionTarget | 'demo', env: Env): void {
 }
 
 export function parseConfig(argv: string[], env: Env = process.env): Config {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (err) {
-    // Node's message goes on about positional arguments; the first sentence is the useful part.
-    const first = (err as Error).message.split('\n')[0].replace(/^(Unknown option '[^']*'\.).*$/, '$1');
-    throw usageError(`${/[.!?]$/.test(first) ? first : `${first}.`} Run "hatchet-sessions --help" for the list.`);
-  }
-  const { values, positionals } = parsed;
-  const name = positionals[0] ?? 'console';
-  if (!(COMMANDS as readonly string[]).includes(name)) {
-    throw usageError(`unknown command "${name}". Commands: ${COMMANDS.join(', ')}.`);
-  }
-  if (positionals.length > 1) throw usageError(`unexpected argument "${positionals[1]}".`);
-  const schema = values.schema ?? 'public';
+  const { command, values, helpTopic } = parseCommandLine(argv);
+  const str = (name: string) => values[name] as string | undefined;
+  const schema = str('schema') ?? 'public';
   if (schema.length === 0 || schema.length > 63) throw usageError('--schema must be 1 to 63 characters long.');
   const demoRequested = Boolean(values.demo || values['demo-reset'] || values['demo-without-index'] || values['demo-rows']);
-  const target = resolveTarget(values['database-url'], env, demoRequested);
+  const target = resolveTarget(str('database-url'), env, demoRequested);
   refusePooler(target, env);
   return {
-    command: name as Command,
+    command,
     target,
     schema,
-    connectTimeoutMs: values['connect-timeout'] ? parseDuration(values['connect-timeout'], 'connect-timeout') : 10_000,
+    connectTimeoutMs: str('connect-timeout') ? parseDuration(str('connect-timeout')!, 'connect-timeout') : 10_000,
     readOnly: Boolean(values['read-only']),
     json: Boolean(values.json),
     demo: {
       reset: Boolean(values['demo-reset']),
       withoutIndex: Boolean(values['demo-without-index']),
-      rows: values['demo-rows'] ? parseInteger(values['demo-rows'], 'demo-rows', 0, 50_000_000) : DEFAULT_DEMO_ROWS,
+      rows: str('demo-rows') ? parseInteger(str('demo-rows')!, 'demo-rows', 0, 50_000_000) : DEFAULT_DEMO_ROWS,
     },
     help: Boolean(values.help),
     version: Boolean(values.version),
-    flags: values as Flags,
+    ...(helpTopic ? { helpTopic } : {}),
+    flags: values,
   };
 }
 

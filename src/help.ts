@@ -1,45 +1,79 @@
-export const USAGE = `hatchet-sessions: inspect, drain and rebuild Hatchet's "UserSession" table.
+import { CONNECTION_FLAGS, FLAG, GLOBAL_FLAGS, type FlagDef } from './commands/flags.js';
+import { COMMAND_TABLE, commandDef, type Command } from './commands/table.js';
 
-Usage: hatchet-sessions [command] [flags]
+// Every line of help comes from the commands table (src/commands/table.ts) and the flags (src/commands/flags.ts).
 
-Commands:
-  (none), console   the interactive console (needs a terminal)
-  status            exact counts, sizes and checks, once; --json for scripts
-  growth            sessions created per hour (48 h) and per day (30 days), rates, projection; --json
-  drain             delete what Hatchet's rule allows, by block ranges, throttled; needs --yes without a terminal
-                    [--dry-run] [--json] [--target-batch-ms N] [--nice R] [--max-lag D|off] [--max-active N]
-                    [--max-wal-rate MB|off] [--wal-compression auto|zstd|lz4|pglz|server]
-                    [--max-rows N] [--max-duration D] [--vacuum]
-  create-index      build Hatchet's createdAt index as its migration does; needs --yes without a terminal
-  schedule          the cleanup loop: a throttled drain every hour (one runner across all instances)
-                    [--every D | --cron EXPR] [--no-initial-run] [--jitter D] [--max-run-duration D]
-                    [--json] [--metrics-port N] [--metrics-host H] and the drain's throttle flags
-  rebuild           online rebuild: copy the kept rows to a new table, swap under a lock of milliseconds;
-                    needs 2x the new table's size free; needs --yes without a terminal
-                    [--dry-run] [--json] [--terminate-blockers] [--swap-timeout D] [--drop-backup]
-  recover           finish (or --undo) a rebuild that was interrupted; needs --yes without a terminal
-                    [--undo] [--dry-run] [--json]
-  help              this text
-
-Connection (first that is set wins):
-  --database-url URL    or DATABASE_URL, or Hatchet's DATABASE_POSTGRES_HOST/_PORT/_USERNAME/
-                        _PASSWORD/_DB_NAME/_SSL_MODE, or libpq's PG* variables; else the demo database
-  --schema NAME         schema of "UserSession" (default public)
-  --connect-timeout D   give up connecting after D (default 10s)
-  --read-only           every connection is read-only; no write action is offered
-
-Demo database (used when nothing is configured):
-  --demo                use the demo database even when a database is configured
-  --demo-reset          throw the demo data away and seed it again
-  --demo-rows N         sessions to seed (default 300000; at the first start or with --demo-reset)
-  --demo-without-index  seed without Hatchet's createdAt index
-
-Output:
-  --json                machine-readable output
-  -h, --help            this text
-  --version             the version
-
-Exit codes: 0 ok; 1 failure; 2 usage or configuration error; 3 cannot connect or authenticate;
+const EXIT_CODES = `Exit codes: 0 ok; 1 failure; 2 usage or configuration error; 3 cannot connect or authenticate;
 4 table missing or of an unexpected shape; 128 + the signal's number (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP)
 when a signal stopped status, growth, create-index, rebuild or recover (drain and schedule stop with 0).
 `;
+
+function flagLabel(f: FlagDef): string {
+  return `${f.short ? `-${f.short}, ` : ''}--${f.name}${f.value ? ` ${f.value}` : ''}`;
+}
+
+function flagLines(flags: readonly FlagDef[]): string[] {
+  const width = Math.max(20, ...flags.map((f) => flagLabel(f).length)) + 2;
+  return flags.map((f) => `  ${flagLabel(f).padEnd(width)}${f.help}${f.default !== undefined ? `; default ${f.default}` : ''}`);
+}
+
+/** `--json [--dry-run] ...`: a command's own flags as one bracketed list, wrapped under its summary. */
+function synopsis(flags: readonly FlagDef[], indent: string, width = 112): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const f of flags) {
+    const part = `[--${f.name}${f.value ? ` ${f.value}` : ''}]`;
+    if (line && indent.length + line.length + 1 + part.length > width) {
+      lines.push(indent + line);
+      line = part;
+    } else line = line ? `${line} ${part}` : part;
+  }
+  if (line) lines.push(indent + line);
+  return lines;
+}
+
+/** `hatchet-sessions help` and `--help` without a command: every command, its flags, the shared flags. */
+export function usage(): string {
+  const width = Math.max(...COMMAND_TABLE.map((c) => c.name.length)) + 4;
+  const commands = COMMAND_TABLE.flatMap((c) => [`  ${c.name.padEnd(width)}${c.summary}`, ...synopsis(c.own, ' '.repeat(width + 2))]);
+  const demo = new Set<string>([FLAG.demo.name, FLAG['demo-reset'].name, FLAG['demo-rows'].name, FLAG['demo-without-index'].name]);
+  return [
+    `hatchet-sessions: inspect, drain and rebuild Hatchet's "UserSession" table.`,
+    '',
+    'Usage: hatchet-sessions [command] [flags]     (no command: the console)',
+    '       hatchet-sessions <command> --help      (that command and its flags)',
+    '',
+    'Commands:',
+    ...commands,
+    '',
+    'Connection (every command but help; first that is set wins: --database-url, DATABASE_URL, Hatchet\'s',
+    'DATABASE_POSTGRES_HOST/_PORT/_USERNAME/_PASSWORD/_DB_NAME/_SSL_MODE, libpq\'s PG* variables; else the demo):',
+    ...flagLines(CONNECTION_FLAGS.filter((f) => !demo.has(f.name))),
+    '',
+    'Demo database (used when nothing is configured):',
+    ...flagLines(CONNECTION_FLAGS.filter((f) => demo.has(f.name))),
+    '',
+    'Every command:',
+    ...flagLines(GLOBAL_FLAGS),
+    '',
+    EXIT_CODES,
+  ].join('\n');
+}
+
+/** `hatchet-sessions <command> --help`: what it does, its own flags, then the shared ones. */
+export function commandHelp(name: Command): string {
+  const def = commandDef(name);
+  const call = name === 'console' ? 'hatchet-sessions [console]' : name === 'help' ? 'hatchet-sessions help [command]' : `hatchet-sessions ${name}`;
+  return [
+    `Usage: ${call}${def.own.length || def.connects ? ' [flags]' : ''}`,
+    '',
+    `${def.summary.charAt(0).toUpperCase()}${def.summary.slice(1)}.`,
+    ...(def.details ?? []),
+    ...(def.own.length ? ['', 'Flags:', ...flagLines(def.own)] : []),
+    ...(def.connects ? ['', 'Connection and demo database:', ...flagLines(CONNECTION_FLAGS)] : []),
+    '',
+    ...flagLines(GLOBAL_FLAGS),
+    '',
+    EXIT_CODES,
+  ].join('\n');
+}

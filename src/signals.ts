@@ -5,16 +5,9 @@ export type StopSignal = (typeof STOP_SIGNALS)[number];
 /** Exit codes of a one-shot command interrupted by a signal: 128 + the signal's number, as shells report. */
 export const SIGNAL_EXIT: Record<StopSignal, number> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
 
-/**
- * The exit code of a stop signal that comes before the command's own handling (start-up, connecting, checking):
- * the console, drain and schedule had begun nothing and exit 0; every other command 128 + the signal's number.
- */
-export function startUpStopExit(command: string, signal: StopSignal): number {
-  return ['console', 'drain', 'schedule'].includes(command) ? 0 : SIGNAL_EXIT[signal];
-}
-
 // Handlers nest: only the newest one hears a signal (a command's own handler, while its work runs, wins over
 // main's start-up one). The process listeners exist while any handler does; without any, Node's default applies.
+// Commands do not call this themselves: the command shell's withStopSignals (src/commands/shell.ts) holds the rule.
 const handlers: Array<(signal: StopSignal) => void> = [];
 const listeners = STOP_SIGNALS.map((signal) => [signal, () => handlers[handlers.length - 1]?.(signal)] as const);
 

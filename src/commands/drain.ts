@@ -1,15 +1,16 @@
-import { parseDuration, parseInteger, type Config, type Flags } from '../config.js';
+import type { Config, Flags } from '../config.js';
 import { DEFAULT_WAL_COMPRESSION } from '../drain/connection.js';
 import { DrainOperation } from '../drain/operation.js';
-import { RULE_IN_WORDS, checkServerVersion, planDrain } from '../drain/plan.js';
+import { RULE_IN_WORDS, checkServerVersion, drainSql, planDrain } from '../drain/plan.js';
 import { progressLine, summaryText } from '../drain/summary.js';
 import { EXIT, ToolError, usageError } from '../errors.js';
 import { formatBytes, formatCount } from '../format.js';
 import { openSession } from '../session.js';
 import { exactStatus } from '../status.js';
-import { DEFAULT_THROTTLE, NICE_BOUNDS, WAL_RATE_BOUNDS, type ThrottleSettings } from '../drain/throttle.js';
+import { DEFAULT_THROTTLE, type ThrottleSettings } from '../drain/throttle.js';
 import { confirmTyped, interactive } from './confirm.js';
-import { onStopSignal, SIGNAL_EXIT, type StopSignal } from '../signals.js';
+import { FLAG, flagValue } from './flags.js';
+import { withStopSignals, writeJson, writeLine as write } from './shell.js';
 
 export interface DrainFlags {
   yes: boolean;
@@ -25,53 +26,40 @@ export interface DrainFlags {
 /** --wal-compression: auto (default: zstd paced, lz4 at --nice 0), zstd, lz4, pglz, or server (leave the server's setting). */
 export function parseWalCompression(text: string | undefined): string | null {
   if (text === undefined) return DEFAULT_WAL_COMPRESSION;
-  if (text === 'server') return null;
-  if (['auto', 'zstd', 'lz4', 'pglz'].includes(text)) return text;
-  throw usageError(`--wal-compression "${text}" is not one of auto, zstd, lz4, pglz, server.`);
+  const method = flagValue(FLAG['wal-compression'], text);
+  return method === 'server' ? null : (method as string);
 }
 
-/** A ratio like 0.5 (for --nice), or a usage error. */
-export function parseRatio(text: string, flag: string, min: number, max: number): number {
-  if (!/^\d+(\.\d+)?$/.test(text.trim())) throw usageError(`--${flag} "${text}" is not a number (e.g. 0.5).`);
-  const n = Number(text);
-  if (n < min || n > max) throw usageError(`--${flag} must be between ${min} and ${max}, got ${n}.`);
-  return n;
-}
-
-/** The drain's flags from config.flags, with the documented defaults; bad values are usage errors (exit 2). */
+/**
+ * The drain's flags from config.flags, with the documented defaults; values are read by their kind in the flags
+ * table (src/commands/flags.ts), so a bad value is a usage error (exit 2) naming the flag.
+ */
 export function drainFlags(flags: Flags): DrainFlags {
   const str = (name: string) => (typeof flags[name] === 'string' ? (flags[name] as string) : undefined);
-  const maxLag = str('max-lag');
-  const maxActive = str('max-active');
-  const maxWal = str('max-wal-rate');
-  const nice = str('nice') ? parseRatio(str('nice')!, 'nice', NICE_BOUNDS.min, NICE_BOUNDS.max) : DEFAULT_THROTTLE.nice;
+  /** The flag's value by its kind (null for off), or undefined when it is not given. */
+  const read = (name: keyof typeof FLAG) => (str(name) === undefined ? undefined : (flagValue(FLAG[name], str(name)!) as number | null));
+  const maxLagMs = read('max-lag');
+  const maxWal = read('max-wal-rate');
+  const nice = read('nice') ?? DEFAULT_THROTTLE.nice;
   return {
     yes: Boolean(flags.yes),
     dryRun: Boolean(flags['dry-run']),
     throttle: {
       ...DEFAULT_THROTTLE,
-      targetBatchMs: str('target-batch-ms') ? parseInteger(str('target-batch-ms')!, 'target-batch-ms', 1, 60_000) : DEFAULT_THROTTLE.targetBatchMs,
+      targetBatchMs: read('target-batch-ms') ?? DEFAULT_THROTTLE.targetBatchMs,
       nice,
-      maxLagS: maxLag === undefined ? DEFAULT_THROTTLE.maxLagS : maxLag === 'off' ? null : parseDuration(maxLag, 'max-lag') / 1000,
-      maxActive: maxActive === undefined || maxActive === 'off' ? null : parseInteger(maxActive, 'max-active', 1, 1_000_000),
+      maxLagS: maxLagMs === undefined ? DEFAULT_THROTTLE.maxLagS : maxLagMs === null ? null : maxLagMs / 1000,
+      maxActive: read('max-active') ?? null,
       // --nice 0 means flat out: the WAL-rate limit is off too, unless --max-wal-rate is given.
-      maxWalMBps:
-        maxWal === undefined
-          ? nice === 0
-            ? null
-            : DEFAULT_THROTTLE.maxWalMBps
-          : maxWal === 'off'
-            ? null
-            : parseInteger(maxWal, 'max-wal-rate', WAL_RATE_BOUNDS.min, WAL_RATE_BOUNDS.max),
+      maxWalMBps: maxWal === undefined ? (nice === 0 ? null : DEFAULT_THROTTLE.maxWalMBps) : maxWal,
     },
-    maxRows: str('max-rows') ? parseInteger(str('max-rows')!, 'max-rows', 1, Number.MAX_SAFE_INTEGER) : null,
-    maxDurationMs: str('max-duration') ? parseDuration(str('max-duration')!, 'max-duration') : null,
+    maxRows: read('max-rows') ?? null,
+    maxDurationMs: read('max-duration') ?? null,
     vacuum: Boolean(flags.vacuum),
     walCompression: parseWalCompression(str('wal-compression')),
   };
 }
 
-const write = (line: string) => process.stdout.write(`${line}\n`);
 
 export async function runDrain(config: Config): Promise<number> {
   const flags = drainFlags(config.flags);
@@ -89,7 +77,7 @@ export async function runDrain(config: Config): Promise<number> {
       const plan = await planDrain(session.pool, table);
       const { counts } = await exactStatus(session.pool, table);
       if (config.json) {
-        write(JSON.stringify({ type: 'dry-run', rule: RULE_IN_WORDS, sql: plan.sql, blocksTotal: plan.blocksTotal, wouldDelete: counts.deletable, total: counts.total, kept: counts.kept }));
+        writeJson({ type: 'dry-run', rule: RULE_IN_WORDS, sql: plan.sql, blocksTotal: plan.blocksTotal, wouldDelete: counts.deletable, total: counts.total, kept: counts.kept });
       } else {
         write(`Dry run on ${session.description}: nothing is deleted.`);
         write(`Rule: ${RULE_IN_WORDS}.`);
@@ -140,25 +128,23 @@ export async function runDrain(config: Config): Promise<number> {
         write(`${e.phase}…`);
       }
     });
-    let signals = 0;
-    const onSignal = (signal: StopSignal) => {
-      signals += 1;
-      if (signals > 1) process.exit(SIGNAL_EXIT[signal]); // the open batch is rolled back by the server
-      if (!config.json) write('stopping after the current batch… (again to quit at once)');
-      op.stop();
-    };
-    const offSignals = onStopSignal(onSignal);
     if (!config.json) {
       const wal = flags.throttle.maxWalMBps === null ? 'no WAL-rate limit' : `WAL at most ${flags.throttle.maxWalMBps} MB/s`;
       write(`Draining ${session.description}, target ${flags.throttle.targetBatchMs} ms per batch, nice ${flags.throttle.nice}, ${wal}.`);
     }
-    try {
-      const summary = await op.start();
-      write(config.json ? JSON.stringify({ type: 'summary', ...summary }) : summaryText(summary));
-      return summary.stopReason === 'error' ? EXIT.failure : EXIT.ok;
-    } finally {
-      offSignals();
-    }
+    // The first signal stops after the current batch (the closing count and ANALYZE still run): exit 0.
+    // A second quits at once with 128 + its number; the server rolls the open batch back.
+    return await withStopSignals(
+      () => {
+        if (!config.json) write('stopping after the current batch… (again to quit at once)');
+        op.stop();
+      },
+      async () => {
+        const summary = await op.start();
+        write(config.json ? JSON.stringify({ type: 'summary', ...summary }) : summaryText(summary));
+        return summary.stopReason === 'error' ? EXIT.failure : EXIT.ok;
+      },
+    );
   } finally {
     await session.close();
   }

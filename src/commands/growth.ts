@@ -2,6 +2,7 @@ import type { Config } from '../config.js';
 import { formatBytes, formatCount, sparkline } from '../format.js';
 import { readGrowth, type Bucket, type Growth } from '../growth.js';
 import { openSession } from '../session.js';
+import { writeJson, writeLine } from './shell.js';
 
 const total = (b: Bucket) => b.anonymous + b.authenticated;
 
@@ -32,7 +33,8 @@ export async function runGrowth(config: Config): Promise<number> {
   const session = await openSession(config);
   try {
     const growth = await readGrowth(session.pool, session.table);
-    process.stdout.write(config.json ? `${JSON.stringify(growthJson(growth))}\n` : `${growthText(growth)}\n`);
+    if (config.json) writeJson(growthJson(growth));
+    else writeLine(growthText(growth));
     return 0;
   } finally {
     await session.close();

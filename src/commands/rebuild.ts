@@ -4,7 +4,8 @@ import { EXIT, ToolError, usageError } from '../errors.js';
 import { formatBytes, formatCount } from '../format.js';
 import { openSession, type Session } from '../session.js';
 import { confirmTyped } from './confirm.js';
-import { onStopSignal, SIGNAL_EXIT, type StopSignal } from '../signals.js';
+import { SIGNAL_EXIT, type StopSignal } from '../signals.js';
+import { withStopSignals, writeLine as write } from './shell.js';
 import { dropBackups, DropStopped, type DropEvent } from '../rebuild/backup.js';
 import { RebuildInterrupted, type RebuildEvent, type RebuildOptions, type RebuildStats } from '../rebuild/events.js';
 import { finishRebuild, runRebuild } from '../rebuild/runner.js';
@@ -14,8 +15,6 @@ import { checklistText, findBackups, preflight } from '../rebuild/preflight.js';
 import { detectLeftovers } from '../rebuild/leftovers.js';
 import { undoRebuild } from '../rebuild/recover.js';
 import { rebuildNames } from '../rebuild/names.js';
-
-const write = (line: string) => process.stdout.write(`${line}\n`);
 
 function workConnection(config: Config, session: Session) {
   return () =>
@@ -94,23 +93,21 @@ function summaryText(s: ReturnType<typeof summary>): string {
   ].join('\n');
 }
 
-/** Run `work` with SIGINT/SIGTERM/SIGHUP asking it to stop at a safe point; a second signal exits at once. */
+/**
+ * Run `work` under the shell's stop-signal rule: the first SIGINT/SIGTERM/SIGHUP asks it to stop at a safe point
+ * (the engine polls `stop.stopped`), a second exits at once. An error is returned with the signal that caused it.
+ */
 async function withStop<T>(json: boolean, work: (stop: { stopped: boolean }) => Promise<T>): Promise<{ value?: T; signal?: StopSignal; error?: unknown }> {
-  const stop = { stopped: false };
-  let signal: StopSignal | undefined;
-  const off = onStopSignal((s) => {
-    if (stop.stopped) process.exit(SIGNAL_EXIT[s]); // the open transaction is rolled back by the server
-    stop.stopped = true;
-    signal = s;
+  const onStop = () => {
     if (!json) process.stderr.write('stopping at the next safe point… (again to quit at once; "hatchet-sessions recover" handles either)\n');
+  };
+  return withStopSignals(onStop, async (stop) => {
+    try {
+      return { value: await work(stop) };
+    } catch (error) {
+      return { error, signal: stop.signal };
+    }
   });
-  try {
-    return { value: await work(stop) };
-  } catch (error) {
-    return { error, signal };
-  } finally {
-    off();
-  }
 }
 
 function options(config: Config, stop?: { stopped: boolean }) {

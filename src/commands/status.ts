@@ -2,6 +2,7 @@ import type { Config } from '../config.js';
 import { formatAgo, formatBytes, formatCount, formatPercent } from '../format.js';
 import { openSession, type Session } from '../session.js';
 import { exactStatus, statusReport } from '../status.js';
+import { writeJson, writeLine } from './shell.js';
 
 type Report = ReturnType<typeof statusReport>;
 
@@ -38,10 +39,10 @@ export async function runStatus(config: Config): Promise<number> {
   try {
     const { counts, sizes } = await exactStatus(session.pool, session.table);
     const report = statusReport(session.inspection, counts, sizes);
-    if (config.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+    if (config.json) writeJson(report);
     else {
       const lastVacuum = [sizes.lastVacuum, sizes.lastAutovacuum].filter(Boolean).sort((a, b) => b!.getTime() - a!.getTime())[0] ?? null;
-      process.stdout.write(`${statusText(session, report, lastVacuum)}\n`);
+      writeLine(statusText(session, report, lastVacuum));
     }
     return 0;
   } finally {
