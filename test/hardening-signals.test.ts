@@ -149,7 +149,6 @@ async function silentServer(): Promise<{ port: number; connected: () => boolean;
   };
 }
 
-const nextSignal = (s: StopSignal): StopSignal => STOP_SIGNALS[(STOP_SIGNALS.indexOf(s) + 1) % STOP_SIGNALS.length]!;
 
 // ------------------------------------------------------------------------------------------------ start-up
 

@@ -1,7 +1,7 @@
 import type { Config, Flags } from '../config.js';
 import { DEFAULT_WAL_COMPRESSION } from '../drain/connection.js';
 import { DrainOperation } from '../drain/operation.js';
-import { RULE_IN_WORDS, checkServerVersion, drainSql, planDrain } from '../drain/plan.js';
+import { RULE_IN_WORDS, checkServerVersion, planDrain } from '../drain/plan.js';
 import { progressLine, summaryText } from '../drain/summary.js';
 import { EXIT, ToolError, usageError } from '../errors.js';
 import { formatBytes, formatCount } from '../format.js';
