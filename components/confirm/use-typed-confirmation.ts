@@ -36,7 +36,7 @@ export function confirmationReducer(state: ConfirmationState, action: Confirmati
 
 /**
  * Pure: the actions one key press makes. Every printable key is text (q and ? too). Fast typing and a paste
- * arrive as one chunk, Enter included ("drain\r"): the text, then the submit.
+ * arrive as one chunk, Enter included ("drain\r"): the text, then the submit; erasures in a chunk erase.
  */
 export function confirmationActions(input: string, key: Key): ConfirmationAction[] {
   const name = keyName(input, key);
@@ -47,10 +47,21 @@ export function confirmationActions(input: string, key: Key): ConfirmationAction
     return ctx.actions;
   }
   if (key.ctrl || key.meta) return [];
-  // Control characters (a stray arrow key's sequence, a pasted tab) are not text.
-  const text = input.replace(/[\r\n]+$/, '').replace(/[\u0000-\u001f\u007f]/g, '');
-  const actions: ConfirmationAction[] = text ? [{ type: 'type', text }] : [];
-  if (/[\r\n]$/.test(input)) actions.push({ type: 'submit' });
+  // A chunk, character by character: text, erasures (keys pressed faster than the screen reads them) and Enter.
+  const actions: ConfirmationAction[] = [];
+  let text = '';
+  const flush = () => {
+    if (text) actions.push({ type: 'type', text });
+    text = '';
+  };
+  for (const ch of input) {
+    if (ch === '\r' || ch === '\n' || ch === '\u007f' || ch === '\b') {
+      flush();
+      if (ch === '\u007f' || ch === '\b') actions.push({ type: 'backspace' });
+      else if (actions.at(-1)?.type !== 'submit') actions.push({ type: 'submit' });
+    } else if (ch >= ' ') text += ch; // other control characters (a stray escape sequence, a tab) are not text
+  }
+  flush();
   return actions;
 }
 
