@@ -9,6 +9,8 @@ import { ProgressBar } from '../shared/ProgressBar.js';
 import { canRecover, runStarted, type RebuildIntent, type RebuildWizardState } from './use-rebuild-state.js';
 
 const ACTION: Record<RebuildIntent, string> = { rebuild: 'to rebuild', finish: 'to finish the rebuild', undo: 'to undo the rebuild' };
+/** Terminal rows from which the checklist wraps and the plan shows each step's lock. */
+const ROOMY_FROM = 36;
 const MARK = { pass: '✓', warn: '!', fail: '✗' } as const;
 const COLOR = { pass: 'green', warn: 'yellow', fail: 'red' } as const;
 
@@ -18,13 +20,17 @@ export function RebuildView({
   run,
   confirmation = initialConfirmation(''),
   tableName,
+  rows = 40,
 }: {
   state: RebuildWizardState;
   /** The snapshot of the rebuild, finish or undo that runs or ran last. */
   run?: RebuildRunState;
   confirmation?: ConfirmationState;
   tableName: string;
+  /** A short terminal gets the checklist without wrapping and the plan as one paragraph, so Enter stays on screen. */
+  rows?: number;
 }) {
+  const roomy = rows >= ROOMY_FROM;
   const p = state.preflight;
   const steps = (run ?? initialRebuildRun()).steps;
   const lockHoldMs = run?.lockHoldMs ?? state.stats?.lockHoldMs;
@@ -34,7 +40,7 @@ export function RebuildView({
       {state.phase === 'checking' ? <Text>Preflight checks (one full scan to count the rows to keep)…</Text> : null}
       {p && (state.phase === 'checklist' || state.phase === 'confirm')
         ? p.checks.map((c) => (
-            <Text key={c.id} wrap="truncate-end">
+            <Text key={c.id} wrap={roomy ? 'wrap' : 'truncate-end'}>
               <Text color={COLOR[c.status]}>{MARK[c.status]}</Text> {c.label}: {c.detail}
             </Text>
           ))
@@ -42,12 +48,16 @@ export function RebuildView({
       {p && state.phase === 'checklist' ? (
         <Box flexDirection="column" marginTop={1}>
           <Text bold>Plan</Text>
-          {PLAN_STEPS.map((s, k) => (
-            <Text key={s.step} wrap="truncate-end">
-              {k + 1}. {s.label} <Text dimColor>lock: {s.lock}</Text>
-            </Text>
-          ))}
-          <Text dimColor>SQL of every step: hatchet-sessions rebuild --dry-run</Text>
+          {roomy ? (
+            PLAN_STEPS.map((s, k) => (
+              <Text key={s.step} wrap="truncate-end">
+                {k + 1}. {s.label} <Text dimColor>lock: {s.lock}</Text>
+              </Text>
+            ))
+          ) : (
+            <Text wrap="wrap">{PLAN_STEPS.map((s, k) => `${k + 1}. ${s.label}`).join(' · ')}</Text>
+          )}
+          <Text dimColor>{roomy ? 'SQL' : 'The lock and SQL'} of every step: hatchet-sessions rebuild --dry-run</Text>
           {p.ok ? <Text>Press Enter to go on, Esc to go back.</Text> : <Text color="red">A check failed: nothing can be done here. Esc goes back.</Text>}
         </Box>
       ) : null}

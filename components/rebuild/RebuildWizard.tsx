@@ -11,7 +11,7 @@ import { RebuildView } from './RebuildView.js';
 import { canRecover, initialRebuildState, rebuildReducer, type RebuildIntent } from './use-rebuild-state.js';
 
 /** The rebuild wizard wired to the engine: preflight, checklist, typed table name, then the run's snapshot. */
-export function RebuildWizard({ engine, onBack }: { engine: RebuildEngine; onBack: () => void }) {
+export function RebuildWizard({ engine, onBack, rows }: { engine: RebuildEngine; onBack: () => void; rows?: number }) {
   const [state, dispatch] = useReducer(rebuildReducer, undefined, initialRebuildState);
   const [running, setRunning] = useState<RebuildRun<unknown> | null>(null);
   const run = useOperation(running);
@@ -53,11 +53,11 @@ export function RebuildWizard({ engine, onBack }: { engine: RebuildEngine; onBac
     },
     state.phase === 'confirm' ? confirmation.field : undefined,
   );
-  return <RebuildView state={state} run={run} confirmation={confirmation.state} tableName={engine.tableName} />;
+  return <RebuildView state={state} run={run} confirmation={confirmation.state} tableName={engine.tableName} rows={rows} />;
 }
 
 /** The rebuild screen in the console. */
-export function RebuildScreen({ session, controller, back }: ScreenProps) {
+export function RebuildScreen({ session, controller, rows, back }: ScreenProps) {
   const engine = useMemo(() => rebuildEngineFor(session, undefined, controller.work), [session, controller]);
-  return <RebuildWizard engine={engine} onBack={back} />;
+  return <RebuildWizard engine={engine} onBack={back} rows={rows} />;
 }

@@ -63,7 +63,7 @@ export function ScheduleView({
           <Text wrap="wrap">Rule: {RULE_IN_WORDS}.</Text>
           <Text>
             Deletable now:{' '}
-            {deletable ? `${formatCount(deletable.count)} rows (exact count ${formatAgo(deletable.asOf, now)})` : 'not counted yet (r on the home screen counts)'}
+            {deletable ? `${formatCount(deletable.count)} ${deletable.count === 1 ? 'row' : 'rows'} (exact count ${formatAgo(deletable.asOf, now)})` : 'not counted yet (r on the home screen counts)'}
           </Text>
           <TypedConfirmation state={confirmation} action="to start the schedule" />
         </Box>
