@@ -1,16 +1,17 @@
 import type { Config } from './config.js';
 import { describeError, EXIT, ToolError, type ExitCode } from './errors.js';
 import { startTraffic } from './demo/traffic.js';
-import { Sampler, DEFAULT_SAMPLER } from './sampler.js';
+import { Sampler, DEFAULT_SAMPLER, type SamplerState } from './sampler.js';
 import { readGrowth, type Growth } from './growth.js';
 import { openSession, type Session, type SessionStep } from './session.js';
-import { Scheduler, type ScheduleState } from './schedule/scheduler.js';
+import { HISTORY_LENGTH, Scheduler, type RunRecord, type ScheduleState } from './schedule/scheduler.js';
+import type { Observable } from './operation.js';
 import { describeSchedule, parseSchedule } from './schedule/timing.js';
 import { RunningWork } from './work.js';
 
 export type ConsolePhase =
   | { kind: 'starting'; step?: SessionStep }
-  | { kind: 'ready'; session: Session; sampler: Sampler }
+  | { kind: 'ready'; session: Session; sampler: Sampler; readings: Observable<SamplerState> }
   | { kind: 'failed'; message: string; exitCode: ExitCode };
 
 /** The console's engine: opens the session, runs the sampler (and the demo's live load), closes it all. */
@@ -18,24 +19,32 @@ export class ConsoleController {
   phase: ConsolePhase = { kind: 'starting' };
   /** The drain, rebuild or index build started from a screen: close() waits for them to stop. */
   readonly work = new RunningWork();
-  private listeners = new Set<(p: ConsolePhase) => void>();
+  private listeners = new Set<(e: PhaseEvent) => void>();
   private traffic?: { stop(): Promise<void> };
   private closed = false;
   private started?: Promise<void>;
   private scheduler: Scheduler | null = null;
   private scheduleRun: Promise<void> | null = null;
-  private scheduleListeners = new Set<() => void>();
+  private scheduleListeners = new Set<(e: { type: 'schedule' }) => void>();
+  /** The history and last run of the schedules stopped before this one, shown with its own. */
+  private carried: Pick<ScheduleState, 'history' | 'lastRun'> = { history: [], lastRun: null };
+  /** Set when the scheduler's loop ended on an error. */
+  private scheduleFailure: RunRecord | null = null;
+  private scheduleView: { from: ScheduleState | null; failure: RunRecord | null; view: ScheduleState | null } = { from: null, failure: null, view: null };
 
   constructor(private readonly config: Config) {}
 
-  subscribe(fn: (p: ConsolePhase) => void): () => void {
+  /** The phase, by the contract of src/operation.ts: the console reads it with useOperation. */
+  readonly getSnapshot = (): ConsolePhase => this.phase;
+
+  readonly subscribe = (fn: (e: PhaseEvent) => void): (() => void) => {
     this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
-  }
+    return () => void this.listeners.delete(fn);
+  };
 
   private emit(phase: ConsolePhase): void {
     this.phase = phase;
-    for (const fn of this.listeners) fn(phase);
+    for (const fn of [...this.listeners]) fn({ type: 'phase', phase });
   }
 
   start(): Promise<void> {
@@ -52,7 +61,7 @@ export class ConsoleController {
         recentByIndex: session.inspection.createdAtIndex === 'valid',
       });
       if (session.demo && !this.config.readOnly) this.traffic = startTraffic(session.target, session.table);
-      this.emit({ kind: 'ready', session, sampler });
+      this.emit({ kind: 'ready', session, sampler, readings: samplerReadings(sampler) });
       sampler.start();
     } catch (err) {
       this.emit({ kind: 'failed', message: describeError(err), exitCode: err instanceof ToolError ? err.exitCode : EXIT.failure });
@@ -65,13 +74,32 @@ export class ConsoleController {
     return readGrowth(this.phase.session.pool, this.phase.session.table);
   }
 
+  /** The schedule with the runs of the schedules stopped before it: a new object only when one of them changed. */
+  private scheduleSnapshot(): ScheduleState | null {
+    const from = this.scheduler?.state ?? null;
+    const cache = this.scheduleView;
+    if (cache.from === from && cache.failure === this.scheduleFailure) return cache.view;
+    const view = from && {
+      ...from,
+      history: [...from.history, ...this.carried.history].slice(0, HISTORY_LENGTH),
+      lastRun: this.scheduleFailure ?? from.lastRun ?? this.carried.lastRun,
+    };
+    this.scheduleView = { from, failure: this.scheduleFailure, view };
+    return view;
+  }
+
+  private scheduleChanged(): void {
+    for (const fn of [...this.scheduleListeners]) fn({ type: 'schedule' });
+  }
+
   /** The schedule screen's view of the scheduled cleanup (hourly, default throttle), which runs in the background. */
   readonly schedule = {
     description: describeSchedule(parseSchedule(undefined, undefined)),
-    state: (): ScheduleState | null => this.scheduler?.state ?? null,
-    subscribe: (fn: () => void) => {
+    /** Null until the schedule is first started. */
+    getSnapshot: (): ScheduleState | null => this.scheduleSnapshot(),
+    subscribe: (fn: (e: { type: 'schedule' }) => void) => {
       this.scheduleListeners.add(fn);
-      return () => this.scheduleListeners.delete(fn);
+      return () => void this.scheduleListeners.delete(fn);
     },
     start: () => {
       if (this.phase.kind !== 'ready' || this.phase.session.inspection.writeBlockers.length > 0) return;
@@ -85,15 +113,16 @@ export class ConsoleController {
         maxRunDurationMs: 10 * 60_000,
       });
       // Keep the history across a stop and start.
-      if (this.scheduler) scheduler.state = { ...scheduler.state, history: this.scheduler.state.history, lastRun: this.scheduler.state.lastRun };
+      const before = this.scheduleSnapshot();
+      if (before) this.carried = { history: before.history, lastRun: before.lastRun };
+      this.scheduleFailure = null;
       this.scheduler = scheduler;
-      scheduler.subscribe(() => {
-        for (const fn of this.scheduleListeners) fn();
-      });
+      scheduler.subscribe(() => this.scheduleChanged());
       this.scheduleRun = scheduler.start().catch((err: unknown) => {
-        scheduler.state = { ...scheduler.state, lastRun: { run: 0, startedAt: new Date(), durationMs: 0, outcome: 'failed', rowsDeleted: 0, detail: describeError(err) } };
-        for (const fn of this.scheduleListeners) fn();
+        this.scheduleFailure = { run: 0, startedAt: new Date(), durationMs: 0, outcome: 'failed', rowsDeleted: 0, detail: describeError(err) };
+        this.scheduleChanged();
       });
+      this.scheduleChanged();
     },
     stop: () => this.scheduler?.stop(),
     runNow: () => this.scheduler?.runNow(),
@@ -111,4 +140,14 @@ export class ConsoleController {
       await this.phase.session.close();
     }
   }
+}
+
+export type PhaseEvent = { type: 'phase'; phase: ConsolePhase };
+
+/** The sampler's figures by the contract of src/operation.ts (adapter: the Sampler has `state` and listeners). */
+function samplerReadings(sampler: Sampler): Observable<SamplerState> {
+  return {
+    getSnapshot: () => sampler.state,
+    subscribe: (fn) => sampler.subscribe(() => fn({ type: 'sample' })),
+  };
 }

@@ -69,6 +69,40 @@ test('the console connects, shows the figures, and reacts to g, Esc, ?, q', asyn
   }
 });
 
+test('in a typed confirmation q and ? are text, Esc cancels; the hint bar shows only keys that act', async () => {
+  const controller = new ConsoleController(parseConfig(['--database-url', db.url], {}));
+  let exitCode: number | undefined;
+  const app = render(<App controller={controller} onExit={(code) => (exitCode = code)} />);
+  void controller.start();
+  try {
+    await waitForFrame(app.lastFrame, /Sessions exact as of/);
+    app.stdin.write('d');
+    const confirm = await waitForFrame(app.lastFrame, /Type drain and press Enter/);
+    expect(confirm).toMatch(/ enter  confirm\s+esc  cancel\s*$/);
+    expect(confirm).not.toMatch(/ p  pause| s  stop|\?  help|q  quit/);
+    app.stdin.write('q');
+    app.stdin.write('?');
+    await waitForFrame(app.lastFrame, /press Enter to start: q\?/);
+    expect(exitCode).toBeUndefined();
+    app.stdin.write('\r');
+    await waitForFrame(app.lastFrame, /not "drain": nothing started/);
+    app.stdin.write('\u001B'); // Esc
+    const home = await waitForFrame(app.lastFrame, /Sessions exact as of/);
+    expect(home).toMatch(/total\s+5,000\s+100%/); // nothing was deleted
+    app.stdin.write('c');
+    await waitForFrame(app.lastFrame, /Schedule: off/);
+    app.stdin.write('s');
+    const schedule = await waitForFrame(app.lastFrame, /Type schedule and press Enter/);
+    expect(schedule).toMatch(/Deletable now: [\d,]+ rows \(exact count/);
+    app.stdin.write('\u001B');
+    await waitForFrame(app.lastFrame, /s  start/);
+    expect(app.lastFrame()).toContain('Schedule: off');
+  } finally {
+    app.unmount();
+    await controller.close();
+  }
+});
+
 test('a missing table: the console says so and q exits with code 4', async () => {
   const empty = await createTestDatabase('app_empty');
   const controller = new ConsoleController(parseConfig(['--database-url', empty.url], {}));

@@ -1,84 +1,57 @@
-import type { RebuildEvent, RebuildStats } from '../../src/rebuild/events.js';
+import type { RebuildRunState } from '../../src/rebuild/console.js';
+import type { RebuildStats } from '../../src/rebuild/events.js';
 import type { Preflight } from '../../src/rebuild/preflight.js';
-import { STEPS, type StepName } from '../../src/rebuild/steps/index.js';
 
-export interface StepState {
-  status: 'pending' | 'running' | 'done' | 'skipped';
-  done: number;
-  total: number;
-  unit: string;
-  ms?: number;
-}
+/** What a typed confirmation of the wizard starts: the rebuild, or the finish or undo of an interrupted one. */
+export type RebuildIntent = 'rebuild' | 'finish' | 'undo';
 
+/** The wizard, as plain data: what the operator did and how it ended (the steps come from the run's snapshot). */
 export interface RebuildWizardState {
   phase: 'checking' | 'checklist' | 'confirm' | 'running' | 'done' | 'failed' | 'undone';
+  intent: RebuildIntent;
   preflight?: Preflight;
-  typed: string;
-  /** Enter was pressed on something other than the table name. */
-  wrongName: boolean;
-  steps: Record<StepName, StepState>;
-  lockHoldMs?: number;
-  retries: number;
-  lastRetry?: string;
   stats?: RebuildStats;
   error?: string;
-  stopping: boolean;
 }
 
 export type RebuildAction =
   | { type: 'preflight'; preflight: Preflight }
-  | { type: 'confirm' }
-  | { type: 'type'; char: string }
-  | { type: 'backspace' }
-  | { type: 'wrongName' }
+  /** Ask for the typed table name: the rebuild from a passing checklist, finish or undo after an interruption. */
+  | { type: 'confirm'; intent?: RebuildIntent }
+  | { type: 'cancel' }
   | { type: 'start' }
-  | { type: 'event'; event: RebuildEvent }
-  | { type: 'stopping' }
   | { type: 'done'; stats: RebuildStats }
   | { type: 'undone' }
   | { type: 'failed'; message: string };
 
-const emptySteps = () => Object.fromEntries(STEPS.map((s) => [s.name, { status: 'pending', done: 0, total: 0, unit: '' }])) as Record<StepName, StepState>;
-
-export const initialRebuildState = (): RebuildWizardState => ({ phase: 'checking', typed: '', wrongName: false, steps: emptySteps(), retries: 0, stopping: false });
+export const initialRebuildState = (): RebuildWizardState => ({ phase: 'checking', intent: 'rebuild' });
 
 /** The wizard's state, from plain actions: no I/O (tested alone). */
 export function rebuildReducer(state: RebuildWizardState, action: RebuildAction): RebuildWizardState {
   switch (action.type) {
     case 'preflight':
       return { ...state, phase: 'checklist', preflight: action.preflight };
-    case 'confirm':
-      return state.preflight?.ok ? { ...state, phase: 'confirm', typed: '' } : state;
-    case 'type':
-      return state.phase === 'confirm' ? { ...state, typed: (state.typed + action.char).slice(0, 64), wrongName: false } : state;
-    case 'backspace':
-      return state.phase === 'confirm' ? { ...state, typed: state.typed.slice(0, -1), wrongName: false } : state;
-    case 'wrongName':
-      return state.phase === 'confirm' ? { ...state, typed: '', wrongName: true } : state;
-    case 'start':
-      return { ...state, phase: 'running', steps: emptySteps() };
-    case 'stopping':
-      return { ...state, stopping: true };
-    case 'event': {
-      const e = action.event;
-      const steps = { ...state.steps };
-      if (e.type === 'step') {
-        steps[e.step] = { ...steps[e.step], status: e.status === 'start' ? 'running' : e.status, ms: e.ms };
-        const lock = e.step === 'swap' && e.status === 'done' ? (e.detail?.lockHoldMs as number | undefined) : undefined;
-        return { ...state, steps, lockHoldMs: lock ?? state.lockHoldMs };
-      }
-      if (e.type === 'progress') {
-        steps[e.step] = { ...steps[e.step], done: e.done, total: e.total, unit: e.unit };
-        return { ...state, steps };
-      }
-      const who = e.blockers.filter((b) => b.granted).map((b) => `pid ${b.pid} (${Math.round(b.ageSeconds)}s)`);
-      return { ...state, retries: state.retries + 1, lastRetry: `${e.step}: lock busy, attempt ${e.attempt}${who.length ? `, held by ${who.join(', ')}` : ''}` };
+    case 'confirm': {
+      const intent = action.intent ?? 'rebuild';
+      const from = intent === 'rebuild' ? state.phase === 'checklist' && state.preflight?.ok : state.phase === 'failed';
+      return from ? { ...state, phase: 'confirm', intent } : state;
     }
+    case 'cancel':
+      return state.phase === 'confirm' ? { ...state, phase: state.intent === 'rebuild' ? 'checklist' : 'failed' } : state;
+    case 'start':
+      return state.phase === 'confirm' ? { ...state, phase: 'running', error: undefined } : state;
     case 'done':
-      return { ...state, phase: 'done', stats: action.stats, lockHoldMs: action.stats.lockHoldMs };
+      return { ...state, phase: 'done', stats: action.stats };
     case 'undone':
       return { ...state, phase: 'undone' };
     case 'failed':
       return { ...state, phase: 'failed', error: action.message };
   }
 }
+
+/** Pure: a run got as far as creating the new table, so its steps are worth showing after it stopped. */
+export const runStarted = (run: RebuildRunState | undefined): boolean => run !== undefined && run.steps.create_table.status !== 'pending';
+
+/** Pure: after a failure, f and u finish or undo what was left (leftovers found, or a run that had begun). */
+export const canRecover = (state: RebuildWizardState, run: RebuildRunState | undefined): boolean =>
+  state.phase === 'failed' && (Boolean(state.preflight?.leftovers.found) || runStarted(run));

@@ -1,13 +1,15 @@
 import React from 'react';
 import { render } from 'ink-testing-library';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { DrainPanel, DrainView } from '../../components/DrainPanel.js';
-import { drainScreenReducer, initialDrainState, type DrainScreenState } from '../../components/use-drain-state.js';
-import type { DrainEngine } from '../../src/drain/console.js';
+import { DrainPanel } from '../../components/drain/DrainPanel.js';
+import { DrainView } from '../../components/drain/DrainView.js';
+import { CONFIRM_WORD, drainScreenReducer, initialDrainState, type DrainScreenState } from '../../components/drain/use-drain-state.js';
+import { confirmationReducer, initialConfirmation } from '../../components/confirm/use-typed-confirmation.js';
 import { DrainOperation } from '../../src/drain/operation.js';
 import { planDrain } from '../../src/drain/plan.js';
-import { DEFAULT_THROTTLE } from '../../src/drain/throttle.js';
 import type { DrainPlan, DrainProgress, DrainSummary } from '../../src/drain/types.js';
+import type { DrainEngine } from '../../src/drain/console.js';
+import { DEFAULT_THROTTLE } from '../../src/drain/throttle.js';
 import { createTestDatabase, seedHatchet, TABLE, type TestDatabase } from '../helpers.js';
 
 const plan: DrainPlan = {
@@ -46,8 +48,8 @@ const progress: DrainProgress = {
 
 describe('DrainView from fixed state', () => {
   test('confirmation: rule, SQL, estimate, the word to type', () => {
-    const state: DrainScreenState = { ...initialDrainState, phase: 'confirm', plan, typed: 'dra' };
-    const frame = render(<DrainView state={state} columns={120} />).lastFrame()!;
+    const state: DrainScreenState = { ...initialDrainState, phase: 'confirm', plan };
+    const frame = render(<DrainView state={state} confirmation={{ ...initialConfirmation(CONFIRM_WORD), typed: 'dra' }} columns={120} />).lastFrame()!;
     expect(frame).toContain('Rule: a session is deleted when it has expired');
     expect(frame).toContain('Estimated: ~289,812 deletable of ~300,000 rows; 2,808 blocks (21.9 MB)');
     expect(frame).toContain('WHERE ctid >= $1::tid');
@@ -55,15 +57,16 @@ describe('DrainView from fixed state', () => {
   });
 
   test('running: bar, blocks, rate, ETA, batch, throttle', () => {
-    const state: DrainScreenState = { ...initialDrainState, phase: 'running', plan, progress };
-    const frame = render(<DrainView state={state} columns={120} />).lastFrame()!;
+    const state: DrainScreenState = { ...initialDrainState, phase: 'running', plan };
+    const frame = render(<DrainView state={state} run={{ progress, summary: null }} columns={120} />).lastFrame()!;
     expect(frame).toMatch(/█+░+ 50%\s+blocks 1,404 \/ 2,808/);
     expect(frame).toContain('deleted 144,906 · 57,962 rows/s · ETA 3s · elapsed 3s');
     expect(frame).toContain('batch 620 blocks · last 48.2 ms (6,200 rows) · target 50 ms · nice 0.5');
     expect(frame).toContain('state: running');
     const waiting = render(
       <DrainView
-        state={{ ...state, progress: { ...progress, throttle: { reason: 'replica-lag', detail: 'replica lag 12.0s > 10s', replicaLagS: 12, activeBackends: null } } }}
+        state={state}
+        run={{ progress: { ...progress, throttle: { reason: 'replica-lag', detail: 'replica lag 12.0s > 10s', replicaLagS: 12, activeBackends: null } }, summary: null }}
       />,
     ).lastFrame()!;
     expect(waiting).toContain('state: waiting: replica lag 12.0s > 10s');
@@ -76,7 +79,7 @@ describe('DrainView from fixed state', () => {
       remainingDeletable: 144_906, reusableBytes: 11_000_000, heapBytes: 23_003_136, liveRowsAfter: 155_094, lockedRanges: 0,
       retries: 0, reconnects: 0, analyzed: true, vacuumed: false, advice: null,
     };
-    const frame = render(<DrainView state={{ ...initialDrainState, phase: 'finished', plan, progress, summary }} />).lastFrame()!;
+    const frame = render(<DrainView state={{ ...initialDrainState, phase: 'running', plan }} run={{ progress, summary }} />).lastFrame()!;
     expect(frame).toContain('Drain stopped by request');
     expect(frame).toMatch(/batch ms\s+p50 48\s+p95 55.1\s+max 60/);
     expect(frame).toMatch(/still deletable\s+144,906/);
@@ -84,12 +87,19 @@ describe('DrainView from fixed state', () => {
 
   test('reducer: only the exact word starts the drain', () => {
     let s = drainScreenReducer(initialDrainState, { type: 'plan', plan });
-    for (const ch of 'drian') s = drainScreenReducer(s, { type: 'type', text: ch });
-    s = drainScreenReducer(s, { type: 'submit' });
-    expect(s).toMatchObject({ phase: 'confirm', wrongWord: true, typed: '' });
-    s = drainScreenReducer(s, { type: 'type', text: 'drainx' });
-    s = drainScreenReducer(s, { type: 'backspace' });
-    s = drainScreenReducer(s, { type: 'submit' });
+    let c = initialConfirmation(CONFIRM_WORD);
+    // The drain starts on the confirmation's word only (the panel dispatches start when it is confirmed).
+    const submit = () => {
+      c = confirmationReducer(c, { type: 'submit' });
+      if (c.confirmed) s = drainScreenReducer(s, { type: 'start' });
+    };
+    expect(drainScreenReducer(s, { type: 'notice', text: 'x' })).toBe(s);
+    for (const ch of 'drian') c = confirmationReducer(c, { type: 'type', text: ch });
+    submit();
+    expect({ ...s, ...c }).toMatchObject({ phase: 'confirm', wrongWord: true, typed: '' });
+    c = confirmationReducer(c, { type: 'type', text: 'drainx' });
+    c = confirmationReducer(c, { type: 'backspace' });
+    submit();
     expect(s.phase).toBe('running');
   });
 });
@@ -141,7 +151,8 @@ describe('DrainPanel with the real engine', () => {
     await waitFor(ui.lastFrame, /target 15 ms · nice 13.33/);
     ui.stdin.write('-');
     await waitFor(ui.lastFrame, /target 10 ms · nice 20/);
-    ui.stdin.write('\u001B'); // Esc does nothing while it runs: stop first
+    ui.stdin.write('\u001B'); // Esc does not leave while it runs: it says to stop first
+    await waitFor(ui.lastFrame, /s stops the drain first/);
     expect(back).toBe(0);
     ui.stdin.write('s');
     const end = await waitFor(ui.lastFrame, /Drain stopped by request/);

@@ -1,9 +1,9 @@
 import React from 'react';
 import { Box, Text } from 'ink';
-import type { Inspection } from '../src/inspect.js';
-import type { SamplerState } from '../src/sampler.js';
-import { healthFlags, spaceEstimate } from '../src/health.js';
-import { formatAgo, formatBytes, formatCount, formatDuration, formatPercent } from '../src/format.js';
+import type { Inspection } from '../../src/inspect.js';
+import type { SamplerState } from '../../src/sampler.js';
+import { healthFlags, spaceEstimate } from '../../src/health.js';
+import { formatAgo, formatBytes, formatCount, formatDuration, formatPercent } from '../../src/format.js';
 
 export interface DashboardProps {
   description: string;

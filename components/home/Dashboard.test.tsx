@@ -2,9 +2,9 @@ import React from 'react';
 import { describe, expect, test } from 'vitest';
 import { render } from 'ink-testing-library';
 import { Dashboard } from './Dashboard.js';
-import type { Inspection } from '../src/inspect.js';
-import type { SamplerState } from '../src/sampler.js';
-import type { Counts, Sizes } from '../src/status.js';
+import type { Inspection } from '../../src/inspect.js';
+import type { SamplerState } from '../../src/sampler.js';
+import type { Counts, Sizes } from '../../src/status.js';
 
 const now = new Date('2026-11-28T12:00:00Z');
 const ago = (s: number) => new Date(now.getTime() - s * 1000);

@@ -2,13 +2,14 @@ import React from 'react';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { render } from 'ink-testing-library';
 import { RebuildWizard } from './RebuildWizard.js';
-import { initialRebuildState, rebuildReducer } from './rebuild/use-rebuild-state.js';
-import { connectClient } from '../src/db.js';
-import { runRebuild, finishRebuild } from '../src/rebuild/runner.js';
-import { preflight } from '../src/rebuild/preflight.js';
-import { undoRebuild } from '../src/rebuild/recover.js';
-import type { RebuildEngine } from '../src/rebuild/console.js';
-import { createTestDatabase, seedHatchet, TABLE, type TestDatabase } from '../test/helpers.js';
+import { initialRebuildState, rebuildReducer } from './use-rebuild-state.js';
+import { confirmationReducer, initialConfirmation } from '../confirm/use-typed-confirmation.js';
+import { connectClient } from '../../src/db.js';
+import { runRebuild, finishRebuild } from '../../src/rebuild/runner.js';
+import { preflight } from '../../src/rebuild/preflight.js';
+import { undoRebuild } from '../../src/rebuild/recover.js';
+import { foldRebuildEvent, initialRebuildRun, type RebuildEngine } from '../../src/rebuild/console.js';
+import { createTestDatabase, seedHatchet, TABLE, type TestDatabase } from '../../test/helpers.js';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -35,15 +36,25 @@ test('reducer: the typed confirmation is only reachable after a passing prefligh
   s = rebuildReducer(s, { type: 'preflight', preflight: { ok: false } as never });
   expect(rebuildReducer(s, { type: 'confirm' }).phase).toBe('checklist');
   s = rebuildReducer(s, { type: 'preflight', preflight: { ok: true } as never });
+  expect(rebuildReducer(s, { type: 'confirm', intent: 'finish' }).phase).toBe('checklist'); // f/u only after a failure
   s = rebuildReducer(s, { type: 'confirm' });
-  for (const c of 'UserSessionx') s = rebuildReducer(s, { type: 'type', char: c });
-  s = rebuildReducer(s, { type: 'backspace' });
-  expect(s).toMatchObject({ phase: 'confirm', typed: 'UserSession' });
+  let c = initialConfirmation('UserSession');
+  for (const ch of 'UserSessionx') c = confirmationReducer(c, { type: 'type', text: ch });
+  c = confirmationReducer(c, { type: 'backspace' });
+  expect({ ...s, ...c }).toMatchObject({ phase: 'confirm', typed: 'UserSession' });
+  expect(rebuildReducer(s, { type: 'cancel' }).phase).toBe('checklist');
   s = rebuildReducer(s, { type: 'start' });
-  s = rebuildReducer(s, { type: 'event', event: { type: 'progress', step: 'copy', done: 3, total: 10, unit: 'blocks' } });
-  s = rebuildReducer(s, { type: 'event', event: { type: 'step', step: 'swap', status: 'done', ms: 40, detail: { lockHoldMs: 12.5 } } });
-  expect(s.steps.copy).toMatchObject({ done: 3, total: 10 });
-  expect(s.lockHoldMs).toBe(12.5);
+  // The run's steps: its snapshot, folded from the engine's events (src/rebuild/console.ts).
+  let r = initialRebuildRun();
+  r = foldRebuildEvent(r, { type: 'progress', step: 'copy', done: 3, total: 10, unit: 'blocks' });
+  r = foldRebuildEvent(r, { type: 'step', step: 'swap', status: 'done', ms: 40, detail: { lockHoldMs: 12.5 } });
+  expect(r.steps.copy).toMatchObject({ done: 3, total: 10 });
+  expect(r.lockHoldMs).toBe(12.5);
+  expect(s.phase).toBe('running');
+  s = rebuildReducer(s, { type: 'failed', message: 'stopped' });
+  s = rebuildReducer(s, { type: 'confirm', intent: 'undo' });
+  expect(s).toMatchObject({ phase: 'confirm', intent: 'undo' });
+  expect(rebuildReducer(s, { type: 'cancel' }).phase).toBe('failed');
 });
 
 test('checklist, plan, typed confirmation, progress per step and the lock hold, against a real database', async () => {

@@ -1,18 +1,12 @@
-import React, { useEffect, useState } from 'react';
-import { Box, Text, useInput } from 'ink';
-import type { ScheduleState, RunRecord } from '../src/schedule/scheduler.js';
-import { formatCount, formatDuration } from '../src/format.js';
-import { ProgressBar } from './ProgressBar.js';
-
-export interface ScheduleControls {
-  /** Null until the schedule is first started. */
-  state(): ScheduleState | null;
-  subscribe(fn: () => void): () => void;
-  description: string;
-  start(): void;
-  stop(): void;
-  runNow(): void;
-}
+import React from 'react';
+import { Box, Text } from 'ink';
+import { RULE_IN_WORDS } from '../../src/drain/plan.js';
+import { formatAgo, formatCount, formatDuration } from '../../src/format.js';
+import type { RunRecord, ScheduleState } from '../../src/schedule/scheduler.js';
+import { TypedConfirmation } from '../confirm/TypedConfirmation.js';
+import type { ConfirmationState } from '../confirm/use-typed-confirmation.js';
+import { ProgressBar } from '../shared/ProgressBar.js';
+import { scheduleOn } from './use-schedule-state.js';
 
 const OUTCOME_COLOR: Record<RunRecord['outcome'], string | undefined> = {
   done: 'green',
@@ -25,8 +19,24 @@ const OUTCOME_COLOR: Record<RunRecord['outcome'], string | undefined> = {
 const time = (d: Date) => d.toISOString().slice(11, 19);
 
 /** The schedule screen drawn from plain state: countdown, current run, last run, history. */
-export function ScheduleView({ state, description, now, rows = 40 }: { state: ScheduleState | null; description: string; now: Date; rows?: number }) {
-  const active = state !== null && !state.stopping && state.nextRunAt !== null;
+export function ScheduleView({
+  state,
+  description,
+  now,
+  rows = 40,
+  confirmation,
+  deletable,
+}: {
+  state: ScheduleState | null;
+  description: string;
+  now: Date;
+  rows?: number;
+  /** Shown while the operator is asked to type the word that starts the schedule. */
+  confirmation?: ConfirmationState;
+  /** Rows deletable now, as the dashboard's sampler last counted them. */
+  deletable?: { count: number; asOf: Date };
+}) {
+  const active = scheduleOn(state);
   const run = state?.current;
   const p = run?.progress;
   const last = state?.lastRun;
@@ -40,13 +50,24 @@ export function ScheduleView({ state, description, now, rows = 40 }: { state: Sc
         Schedule:{' '}
         {active ? <Text color="green">on</Text> : state?.stopping && state.running ? <Text color="yellow">stopping after this batch</Text> : <Text dimColor>off</Text>}
         {state && !state.connected ? <Text color="red"> · database unreachable, retrying</Text> : null}
-        {active && !state.running && state.nextRunAt ? (
+        {active && state && !state.running && state.nextRunAt ? (
           <Text>
             {' '}
             · next run in <Text bold>{formatDuration(Math.max(0, state.nextRunAt.getTime() - now.getTime()))}</Text> ({time(state.nextRunAt)} UTC)
           </Text>
         ) : null}
       </Text>
+      {confirmation ? (
+        <Box flexDirection="column" marginTop={1}>
+          <Text bold>Start the scheduled cleanup: it deletes rows, a first run at once, then {description}</Text>
+          <Text wrap="wrap">Rule: {RULE_IN_WORDS}.</Text>
+          <Text>
+            Deletable now:{' '}
+            {deletable ? `${formatCount(deletable.count)} ${deletable.count === 1 ? 'row' : 'rows'} (exact count ${formatAgo(deletable.asOf, now)})` : 'not counted yet (r on the home screen counts)'}
+          </Text>
+          <TypedConfirmation state={confirmation} action="to start the schedule" />
+        </Box>
+      ) : null}
       {run ? (
         <Box flexDirection="column" marginTop={1}>
           <Text>
@@ -87,21 +108,4 @@ export function ScheduleView({ state, description, now, rows = 40 }: { state: Sc
       </Box>
     </Box>
   );
-}
-
-/** The schedule screen: renders the scheduler's state; s starts or stops it, n runs now, Esc goes home. */
-export function SchedulePanel({ controls, onBack, now, rows, active = true }: { controls: ScheduleControls; onBack: () => void; now: Date; rows: number; active?: boolean }) {
-  const [, setVersion] = useState(0);
-  useEffect(() => controls.subscribe(() => setVersion((v) => v + 1)), [controls]);
-  useInput(
-    (input, key) => {
-      const state = controls.state();
-      const on = state !== null && !state.stopping && state.nextRunAt !== null;
-      if (key.escape) onBack();
-      else if (input === 's') (on ? controls.stop() : controls.start());
-      else if (input === 'n') (on ? controls.runNow() : controls.start());
-    },
-    { isActive: active },
-  );
-  return <ScheduleView state={controls.state()} description={controls.description} now={now} rows={rows} />;
 }

@@ -1,9 +1,9 @@
 import React from 'react';
 import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
-import type { SessionStep } from '../src/session.js';
-import { formatCount } from '../src/format.js';
-import { ProgressBar } from './ProgressBar.js';
+import type { SessionStep } from '../../src/session.js';
+import { formatCount } from '../../src/format.js';
+import { ProgressBar } from '../shared/ProgressBar.js';
 
 const LABELS: Record<SessionStep['step'], string> = {
   init: 'Creating the demo database (first start)…',
@@ -31,6 +31,16 @@ export function Starting({ step }: { step?: SessionStep }) {
           <ProgressBar done={step.done} total={step.total} /> {formatCount(step.done)} / {formatCount(step.total)} sessions
         </Text>
       ) : null}
+    </Box>
+  );
+}
+
+/** What the console shows when it could not start (the table is missing, the server unreachable...). */
+export function Failed({ message }: { message: string }) {
+  return (
+    <Box flexDirection="column">
+      <Text color="red">✗ {message}</Text>
+      <Text dimColor>Press q to quit.</Text>
     </Box>
   );
 }

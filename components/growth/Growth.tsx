@@ -1,10 +1,10 @@
 import React from 'react';
 import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
-import type { Growth as GrowthData, Bucket } from '../src/growth.js';
-import { formatAgo, formatBytes, formatCount, sparkline } from '../src/format.js';
+import type { Growth as GrowthData, Bucket } from '../../src/growth.js';
+import { formatAgo, formatBytes, formatCount, sparkline } from '../../src/format.js';
 
-export type GrowthState = { kind: 'loading' } | { kind: 'loaded'; data: GrowthData } | { kind: 'failed'; message: string };
+import type { GrowthState } from './use-growth-state.js';
 
 const total = (b: Bucket) => b.anonymous + b.authenticated;
 

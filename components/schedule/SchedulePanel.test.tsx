@@ -1,8 +1,11 @@
 import React from 'react';
 import { expect, test } from 'vitest';
 import { render } from 'ink-testing-library';
-import { ScheduleView, SchedulePanel, type ScheduleControls } from './SchedulePanel.js';
-import type { ScheduleState } from '../src/schedule/scheduler.js';
+import { SchedulePanel, type ScheduleControls } from './SchedulePanel.js';
+import { ScheduleView } from './ScheduleView.js';
+import { initialConfirmation } from '../confirm/use-typed-confirmation.js';
+import { initialScheduleScreen, SCHEDULE_WORD, scheduleScreenReducer } from './use-schedule-state.js';
+import type { ScheduleState } from '../../src/schedule/scheduler.js';
 
 const now = new Date('2026-11-28T12:00:00Z');
 const base: ScheduleState = {
@@ -70,16 +73,48 @@ test('a run in progress shows its progress bar and throttle state', () => {
   expect(frame).toContain('deleted 40,000 · 20,000 rows/s · ETA 2s · waiting: replica lag 12s > 10s');
 });
 
-test('keys: s starts, n runs now, s stops, Esc goes back', async () => {
+test('the confirmation says what starting it does: the rule, the interval, the rows deletable now', () => {
+  const lines = render(
+    <ScheduleView
+      state={null}
+      description="every 1h"
+      now={now}
+      confirmation={{ ...initialConfirmation(SCHEDULE_WORD), typed: 'sch' }}
+      deletable={{ count: 289_812, asOf: new Date(now.getTime() - 12_000) }}
+    />,
+  )
+    .lastFrame()!
+    .split('\n')
+    .map((l) => l.trimEnd());
+  expect(lines).toContain('Start the scheduled cleanup: it deletes rows, a first run at once, then every 1h');
+  expect(lines.find((l) => l.startsWith('Rule: '))).toMatch(/^Rule: a session is deleted when it has expired/);
+  expect(lines).toContain('Deletable now: 289,812 rows (exact count 12s ago)');
+  expect(lines).toContain('Type schedule and press Enter to start the schedule: sch');
+});
+
+test('reducer: only s or n while off asks; the word or Esc ends it', () => {
+  const asked = scheduleScreenReducer(initialScheduleScreen, { type: 'ask' });
+  expect(asked).toEqual({ confirming: true });
+  expect(scheduleScreenReducer(asked, { type: 'ask' })).toBe(asked);
+  expect(scheduleScreenReducer(asked, { type: 'cancel' })).toEqual({ confirming: false });
+  expect(scheduleScreenReducer(asked, { type: 'confirmed' })).toEqual({ confirming: false });
+});
+
+test('keys: s asks for the typed word and starts, n runs now, s stops, Esc goes back; q and ? are text in the confirmation', async () => {
   const calls: string[] = [];
   let state: ScheduleState | null = null;
+  const listeners = new Set<() => void>();
   const controls: ScheduleControls = {
     description: 'every 1h',
-    state: () => state,
-    subscribe: () => () => {},
+    getSnapshot: () => state,
+    subscribe: (fn) => {
+      listeners.add(fn as () => void);
+      return () => void listeners.delete(fn as () => void);
+    },
     start: () => {
       calls.push('start');
       state = base;
+      listeners.forEach((fn) => fn());
     },
     stop: () => calls.push('stop'),
     runNow: () => calls.push('runNow'),
@@ -91,6 +126,18 @@ test('keys: s starts, n runs now, s stops, Esc goes back', async () => {
     await new Promise((r) => setTimeout(r, 20));
   };
   await press('s');
+  expect(app.lastFrame()).toContain('Type schedule and press Enter');
+  await press('n'); // text now, not "run now"
+  await press('q');
+  await press('?');
+  await press('\r'); // a wrong word starts nothing
+  expect(app.lastFrame()).toContain('not "schedule": nothing started');
+  expect(calls).toEqual([]);
+  await press('\u001B'); // Esc cancels the confirmation, not the screen
+  expect(back).toBe(false);
+  expect(app.lastFrame()).not.toContain('Type schedule');
+  await press('n');
+  await press('schedule\r'); // typed fast: one chunk with Enter
   await press('n');
   await press('s');
   await press('\u001B');
