@@ -20,9 +20,9 @@ export default tseslint.config(
     },
   },
   {
-    // Tests match screens and JSON lines: runs of spaces in a pattern are the layout under test, and a parsed JSON line
+    // Tests and benchmarks match screens and JSON lines: runs of spaces in a pattern are the layout under test, and a parsed JSON line
     // is any-shaped.
-    files: ['test/**', '**/*.test.ts', '**/*.test.tsx'],
+    files: ['test/**', 'bench/**', '**/*.test.ts', '**/*.test.tsx'],
     rules: { 'no-regex-spaces': 'off', '@typescript-eslint/no-explicit-any': 'off' },
   },
 );

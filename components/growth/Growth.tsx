@@ -1,7 +1,7 @@
 import React from 'react';
 import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
-import type { Growth as GrowthData, Bucket } from '../../src/growth.js';
+import type { Bucket } from '../../src/growth.js';
 import { formatAgo, formatBytes, formatCount, sparkline } from '../../src/format.js';
 
 import type { GrowthState } from './use-growth-state.js';

@@ -23,6 +23,8 @@ export function GrowthScreen({ controller, back }: Pick<ScreenProps, 'controller
   useEffect(() => {
     load();
     return () => void (reading.current = -1);
+    // (once per controller: `load` is a new function every render, and the reload key calls it itself)
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [controller]);
   useKeyScope(GROWTH_KEYS, { reload: load, back });
   return <Growth state={state} now={now} />;

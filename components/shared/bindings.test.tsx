@@ -1,4 +1,3 @@
-import React from 'react';
 import { describe, expect, test } from 'vitest';
 import type { Key } from 'ink';
 import { findBinding, hintsFor, keyName } from './bindings.js';
