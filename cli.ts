@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // The entry point. Before anything else is loaded: what ps shows is our command line with any password in a
 // URL replaced by *** (other users can read a process's arguments), and React runs its production build.
-process.title = ['hatchet-sessions', ...process.argv.slice(2)].join(' ').replace(/(postgres(?:ql)?:\/\/[^:/@\s]*:)[^@\s]*@/gi, '$1***@');
+process.title = ['hatchet-sessions', ...process.argv.slice(2)]
+  .join(' ')
+  .replace(/(postgres(?:ql)?:\/\/[^:/@\s]*:)[^@\s]*@/gi, '$1***@');
 process.env.NODE_ENV ??= 'production';
 // A stop signal while the modules load exits at once, with the code the command gives it at start-up
 // (the commands table's startUpStop; the first argument that names a command, else the console).

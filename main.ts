@@ -11,7 +11,10 @@ import type { Command } from './src/commands/table.js';
 const RUNNERS: Record<Exclude<Command, 'help'>, (config: Config) => Promise<number>> = {
   console: async (config) => {
     if (!process.stdin.isTTY || !process.stdout.isTTY) {
-      throw new ToolError('the console needs a terminal. Run it in one, or use "hatchet-sessions status --json" in scripts.', EXIT.usage);
+      throw new ToolError(
+        'the console needs a terminal. Run it in one, or use "hatchet-sessions status --json" in scripts.',
+        EXIT.usage,
+      );
     }
     // Ink draws nothing until exit when it believes it runs in CI; here a person is at a terminal.
     for (const name of ['CI', 'CONTINUOUS_INTEGRATION']) if (process.env[name]) process.env[name] = 'false';

@@ -116,7 +116,10 @@ export class BenchCluster {
 
   async drop(name: string): Promise<void> {
     await this.withClient('postgres', async (c) => {
-      await c.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+      await c.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+        [name],
+      );
       await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`);
     });
   }

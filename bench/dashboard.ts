@@ -30,7 +30,12 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
  * The database time of the dashboard's refresh, exactly as src/sampler.ts runs it: one tick is
  * sql/inspect/table_sizes.sql then sql/inspect/recent_created.sql on one connection; one exact refresh is sql/inspect/status_counts.sql.
  */
-export async function measureDashboard(client: pg.Client, withIndex: boolean, runs: number, exactRuns: number): Promise<DashboardCost> {
+export async function measureDashboard(
+  client: pg.Client,
+  withIndex: boolean,
+  runs: number,
+  exactRuns: number,
+): Promise<DashboardCost> {
   const sizes = sql('inspect/table_sizes', TABLE);
   const recent = sql('inspect/recent_created', TABLE);
   const exact = sql('inspect/status_counts', TABLE);
@@ -49,8 +54,14 @@ export async function measureDashboard(client: pg.Client, withIndex: boolean, ru
   }
   const e: number[] = [];
   for (let i = 0; i < exactRuns; i += 1) e.push(await timed(() => client.query(exact)));
-  const plan = (await client.query(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) ${recent}`)).rows.map((r) => r['QUERY PLAN'] as string);
-  const scan = plan.find((l) => /Scan/.test(l))?.trim().replace(/^->\s*/, '') ?? '?';
+  const plan = (await client.query(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) ${recent}`)).rows.map(
+    (r) => r['QUERY PLAN'] as string,
+  );
+  const scan =
+    plan
+      .find((l) => /Scan/.test(l))
+      ?.trim()
+      .replace(/^->\s*/, '') ?? '?';
   return {
     withIndex,
     tableSizesMs: median(a),
@@ -78,11 +89,20 @@ export interface SamplerMemory {
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 /** Run the dashboard's Sampler loop alone in a child process for `seconds`; its resident memory over time. */
-export function measureSamplerMemory(url: string, seconds: number, tickMs: number, exactEveryMs: number): Promise<SamplerMemory> {
+export function measureSamplerMemory(
+  url: string,
+  seconds: number,
+  tickMs: number,
+  exactEveryMs: number,
+): Promise<SamplerMemory> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(here, 'sampler-rss.js'), url, String(seconds), String(tickMs), String(exactEveryMs)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [path.join(here, 'sampler-rss.js'), url, String(seconds), String(tickMs), String(exactEveryMs)],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));

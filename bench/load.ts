@@ -74,19 +74,21 @@ export class LiveLoad {
       return;
     }
     this.inFlight += 1;
-    this.transaction(client).then(
-      () => {
-        const latency = performance.now() - scheduledAt;
-        this.latencies.push(latency);
-        this.timeline.push([Math.round(scheduledAt - this.startedAt), Math.round(latency * 10) / 10]);
-      },
-      () => (this.errors += 1),
-    ).finally(() => {
-      this.inFlight -= 1;
-      this.idle.push(client);
-      const next = this.queue.shift();
-      if (next !== undefined) this.dispatch(next);
-    });
+    this.transaction(client)
+      .then(
+        () => {
+          const latency = performance.now() - scheduledAt;
+          this.latencies.push(latency);
+          this.timeline.push([Math.round(scheduledAt - this.startedAt), Math.round(latency * 10) / 10]);
+        },
+        () => (this.errors += 1),
+      )
+      .finally(() => {
+        this.inFlight -= 1;
+        this.idle.push(client);
+        const next = this.queue.shift();
+        if (next !== undefined) this.dispatch(next);
+      });
   }
 
   /** Start a measuring window. */
@@ -121,7 +123,8 @@ export class LiveLoad {
     clearTimeout(this.timer);
     clearTimeout(this.safety);
     const deadline = Date.now() + 60_000;
-    while ((this.inFlight > 0 || this.queue.length > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    while ((this.inFlight > 0 || this.queue.length > 0) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 10));
     return { ...spread(this.latencies), scheduled: this.scheduled, errors: this.errors + this.queue.length, seconds };
   }
 

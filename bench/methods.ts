@@ -21,19 +21,118 @@ export interface MethodDef {
 }
 
 export const METHODS: MethodDef[] = [
-  { id: 'single-delete', label: 'one `DELETE ... WHERE <rule>` (reference)', withIndex: true, holdSnapshot: false, kind: 'single', capped: false },
-  { id: 'hatchet-index', label: "Hatchet's loop, 1000 rows, with the index", withIndex: true, holdSnapshot: false, kind: 'hatchet', capped: true },
-  { id: 'hatchet-index-held', label: "Hatchet's loop, with the index, old transaction open", withIndex: true, holdSnapshot: true, kind: 'hatchet', capped: true },
-  { id: 'hatchet-noindex', label: "Hatchet's loop, 1000 rows, **without** the index", withIndex: false, holdSnapshot: false, kind: 'hatchet', capped: true },
-  { id: 'ctid-loop', label: 'upgrade-notes `ctid ... LIMIT 10000` loop', withIndex: true, holdSnapshot: false, kind: 'ctid', capped: true },
-  { id: 'drain-nice0-index', label: 'our drain `--nice 0`, with the index', withIndex: true, holdSnapshot: false, kind: 'drain', drainArgs: ['--nice', '0'], capped: false },
-  { id: 'drain-nice0-noindex', label: 'our drain `--nice 0`, without the index', withIndex: false, holdSnapshot: false, kind: 'drain', drainArgs: ['--nice', '0'], capped: false },
-  { id: 'drain-default-index', label: 'our drain, defaults, with the index', withIndex: true, holdSnapshot: false, kind: 'drain', drainArgs: [], capped: false },
-  { id: 'drain-default-noindex', label: 'our drain, defaults, without the index', withIndex: false, holdSnapshot: false, kind: 'drain', drainArgs: [], capped: false },
-  { id: 'drain-nice0-index-held', label: 'our drain `--nice 0`, with the index, old transaction open', withIndex: true, holdSnapshot: true, kind: 'drain', drainArgs: ['--nice', '0'], capped: false },
-  { id: 'drain-nice0-noindex-held', label: 'our drain `--nice 0`, without the index, old transaction open', withIndex: false, holdSnapshot: true, kind: 'drain', drainArgs: ['--nice', '0'], capped: false },
-  { id: 'drain-default-index-held', label: 'our drain, defaults, with the index, old transaction open', withIndex: true, holdSnapshot: true, kind: 'drain', drainArgs: [], capped: false },
-  { id: 'drain-default-noindex-held', label: 'our drain, defaults, without the index, old transaction open', withIndex: false, holdSnapshot: true, kind: 'drain', drainArgs: [], capped: false },
+  {
+    id: 'single-delete',
+    label: 'one `DELETE ... WHERE <rule>` (reference)',
+    withIndex: true,
+    holdSnapshot: false,
+    kind: 'single',
+    capped: false,
+  },
+  {
+    id: 'hatchet-index',
+    label: "Hatchet's loop, 1000 rows, with the index",
+    withIndex: true,
+    holdSnapshot: false,
+    kind: 'hatchet',
+    capped: true,
+  },
+  {
+    id: 'hatchet-index-held',
+    label: "Hatchet's loop, with the index, old transaction open",
+    withIndex: true,
+    holdSnapshot: true,
+    kind: 'hatchet',
+    capped: true,
+  },
+  {
+    id: 'hatchet-noindex',
+    label: "Hatchet's loop, 1000 rows, **without** the index",
+    withIndex: false,
+    holdSnapshot: false,
+    kind: 'hatchet',
+    capped: true,
+  },
+  {
+    id: 'ctid-loop',
+    label: 'upgrade-notes `ctid ... LIMIT 10000` loop',
+    withIndex: true,
+    holdSnapshot: false,
+    kind: 'ctid',
+    capped: true,
+  },
+  {
+    id: 'drain-nice0-index',
+    label: 'our drain `--nice 0`, with the index',
+    withIndex: true,
+    holdSnapshot: false,
+    kind: 'drain',
+    drainArgs: ['--nice', '0'],
+    capped: false,
+  },
+  {
+    id: 'drain-nice0-noindex',
+    label: 'our drain `--nice 0`, without the index',
+    withIndex: false,
+    holdSnapshot: false,
+    kind: 'drain',
+    drainArgs: ['--nice', '0'],
+    capped: false,
+  },
+  {
+    id: 'drain-default-index',
+    label: 'our drain, defaults, with the index',
+    withIndex: true,
+    holdSnapshot: false,
+    kind: 'drain',
+    drainArgs: [],
+    capped: false,
+  },
+  {
+    id: 'drain-default-noindex',
+    label: 'our drain, defaults, without the index',
+    withIndex: false,
+    holdSnapshot: false,
+    kind: 'drain',
+    drainArgs: [],
+    capped: false,
+  },
+  {
+    id: 'drain-nice0-index-held',
+    label: 'our drain `--nice 0`, with the index, old transaction open',
+    withIndex: true,
+    holdSnapshot: true,
+    kind: 'drain',
+    drainArgs: ['--nice', '0'],
+    capped: false,
+  },
+  {
+    id: 'drain-nice0-noindex-held',
+    label: 'our drain `--nice 0`, without the index, old transaction open',
+    withIndex: false,
+    holdSnapshot: true,
+    kind: 'drain',
+    drainArgs: ['--nice', '0'],
+    capped: false,
+  },
+  {
+    id: 'drain-default-index-held',
+    label: 'our drain, defaults, with the index, old transaction open',
+    withIndex: true,
+    holdSnapshot: true,
+    kind: 'drain',
+    drainArgs: [],
+    capped: false,
+  },
+  {
+    id: 'drain-default-noindex-held',
+    label: 'our drain, defaults, without the index, old transaction open',
+    withIndex: false,
+    holdSnapshot: true,
+    kind: 'drain',
+    drainArgs: [],
+    capped: false,
+  },
 ];
 
 export interface MethodRun {
@@ -61,7 +160,10 @@ export interface MethodRun {
 
 /** Run a SQL method on `client` (a connection to the clone), batch after batch, up to capMs. */
 export async function runSqlMethod(client: pg.Client, def: MethodDef, capMs: number): Promise<MethodRun> {
-  const statement = sql(def.kind === 'single' ? 'bench/single_delete' : def.kind === 'hatchet' ? 'bench/hatchet_loop' : 'bench/ctid_loop', TABLE);
+  const statement = sql(
+    def.kind === 'single' ? 'bench/single_delete' : def.kind === 'hatchet' ? 'bench/hatchet_loop' : 'bench/ctid_loop',
+    TABLE,
+  );
   await client.query('SET statement_timeout = 0');
   const batchMs: number[] = [];
   let rowsDeleted = 0;
@@ -86,7 +188,9 @@ export async function runSqlMethod(client: pg.Client, def: MethodDef, capMs: num
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** dist/cli.js, from dist/bench/ (built) or bench/ (sources). */
-export const CLI = [path.resolve(here, '..', 'cli.js'), path.resolve(here, '..', 'dist', 'cli.js')].find((p) => fs.existsSync(p)) ?? path.resolve(here, '..', 'cli.js');
+export const CLI =
+  [path.resolve(here, '..', 'cli.js'), path.resolve(here, '..', 'dist', 'cli.js')].find((p) => fs.existsSync(p)) ??
+  path.resolve(here, '..', 'cli.js');
 
 /** Whether `hatchet-sessions <command>` exists in the built CLI: its --help succeeds. */
 export async function cliHas(command: string): Promise<boolean> {
@@ -120,7 +224,13 @@ function runProcess(cmd: string, args: string[], timeoutMs: number, onLine?: (li
 }
 
 /** Run OUR drain through the CLI: `node dist/cli.js drain --yes --json --database-url URL [args]`. */
-export async function runOurDrain(url: string, def: MethodDef, timeoutMs: number, extraArgs: string[] = [], trace?: Array<[number, string]>): Promise<MethodRun> {
+export async function runOurDrain(
+  url: string,
+  def: MethodDef,
+  timeoutMs: number,
+  extraArgs: string[] = [],
+  trace?: Array<[number, string]>,
+): Promise<MethodRun> {
   const sampled: number[] = [];
   let lastBatches = 0;
   let summary: Record<string, any> | undefined;
@@ -141,7 +251,12 @@ export async function runOurDrain(url: string, def: MethodDef, timeoutMs: number
       if (obj?.type === 'progress') {
         const p = obj.progress ?? obj;
         // One sample per progress line: the last batch's time, when a new batch has completed since.
-        if (typeof p.lastBatchMs === 'number' && typeof p.batches === 'number' && p.batches > lastBatches && p.lastBatchMs > 0) {
+        if (
+          typeof p.lastBatchMs === 'number' &&
+          typeof p.batches === 'number' &&
+          p.batches > lastBatches &&
+          p.lastBatchMs > 0
+        ) {
           sampled.push(p.lastBatchMs);
           lastBatches = p.batches;
         }
@@ -149,14 +264,17 @@ export async function runOurDrain(url: string, def: MethodDef, timeoutMs: number
     },
   );
   const processMs = performance.now() - start;
-  if (!summary) throw new Error(`our drain printed no summary (exit ${code}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  if (!summary)
+    throw new Error(`our drain printed no summary (exit ${code}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
   return {
     rowsDeleted: Number(summary.rowsDeleted),
     totalMs: Number(summary.durationMs),
     batchMs: sampled,
     summaryBatchMs: summary.batchMs,
     batchMsByTenth: Array.isArray(summary.batchMsByTenth) ? summary.batchMsByTenth.map(Number) : undefined,
-    msPer1000BlocksByTenth: Array.isArray(summary.msPer1000BlocksByTenth) ? summary.msPer1000BlocksByTenth.map(Number) : undefined,
+    msPer1000BlocksByTenth: Array.isArray(summary.msPer1000BlocksByTenth)
+      ? summary.msPer1000BlocksByTenth.map(Number)
+      : undefined,
     batches: Number(summary.batches),
     capped: false,
     processMs,

@@ -80,13 +80,23 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
         opts.rows = Math.round(positive(flag, value()));
         break;
       case '--only': {
-        const list = (value() ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-        for (const s of list) if (!(SECTIONS as readonly string[]).includes(s)) throw new Error(`--only: unknown section "${s}" (${SECTIONS.join(', ')})`);
+        const list = (value() ?? '')
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+        for (const s of list)
+          if (!(SECTIONS as readonly string[]).includes(s))
+            throw new Error(`--only: unknown section "${s}" (${SECTIONS.join(', ')})`);
         opts.sections = new Set(list as Section[]);
         break;
       }
       case '--methods':
-        opts.methods = new Set((value() ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+        opts.methods = new Set(
+          (value() ?? '')
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        );
         break;
       case '--load-rate':
         opts.loadRate = positive(flag, value());

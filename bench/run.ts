@@ -22,13 +22,24 @@ import { fmtBytes, fmtInt, fmtMs, fmtS } from './stats.js';
 const t0 = performance.now();
 const log = (msg: string) => {
   const s = Math.round((performance.now() - t0) / 1000);
-  process.stderr.write(`[bench ${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}] ${msg}\n`);
+  process.stderr.write(
+    `[bench ${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}] ${msg}\n`,
+  );
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const KEY_SETTINGS = [
-  'shared_buffers', 'max_wal_size', 'checkpoint_timeout', 'wal_compression', 'synchronous_commit', 'fsync',
-  'full_page_writes', 'autovacuum', 'autovacuum_vacuum_cost_limit', 'work_mem', 'max_connections',
+  'shared_buffers',
+  'max_wal_size',
+  'checkpoint_timeout',
+  'wal_compression',
+  'synchronous_commit',
+  'fsync',
+  'full_page_writes',
+  'autovacuum',
+  'autovacuum_vacuum_cost_limit',
+  'work_mem',
+  'max_connections',
 ];
 
 const loadAvg = () => os.loadavg()[0].toFixed(1);
@@ -93,7 +104,10 @@ async function runMethod(cluster: BenchCluster, def: MethodDef, opts: BenchOptio
       await worker.end().catch(() => {});
       if (opts.trace) {
         fs.mkdirSync(opts.trace, { recursive: true });
-        fs.writeFileSync(path.join(opts.trace, `${def.id}.json`), JSON.stringify({ load: load.trace(), drain: drainLines }));
+        fs.writeFileSync(
+          path.join(opts.trace, `${def.id}.json`),
+          JSON.stringify({ load: load.trace(), drain: drainLines }),
+        );
       }
     }
     result.walBytes = await walDiff(admin, lsn);
@@ -162,14 +176,21 @@ async function main(): Promise<number> {
   try {
     const server = await cluster.withClient('postgres', async (c) => ({
       version: (await c.query('SELECT version() AS v')).rows[0].v as string,
-      settings: (await c.query('SELECT name, setting || COALESCE(unit, \'\') AS setting FROM pg_settings WHERE name = ANY($1) ORDER BY name', [KEY_SETTINGS])).rows,
+      settings: (
+        await c.query(
+          "SELECT name, setting || COALESCE(unit, '') AS setting FROM pg_settings WHERE name = ANY($1) ORDER BY name",
+          [KEY_SETTINGS],
+        )
+      ).rows,
     }));
     const serverVersion = server.version.replace(/ on .*/, '');
     log(`${serverVersion}; data in ${cluster.dir}`);
 
     const drainAvailable = await cliHas('drain');
     const rebuildAvailable = await cliHas('rebuild');
-    log(`our drain command: ${drainAvailable ? 'present' : 'MISSING (its rows will say "not measured")'}; rebuild: ${rebuildAvailable ? 'present' : 'missing'}`);
+    log(
+      `our drain command: ${drainAvailable ? 'present' : 'MISSING (its rows will say "not measured")'}; rebuild: ${rebuildAvailable ? 'present' : 'missing'}`,
+    );
 
     log(`seeding ${fmtInt(opts.rows)} sessions into the template database`);
     const seedStart = performance.now();
@@ -194,7 +215,9 @@ async function main(): Promise<number> {
         deletable: Number(k.deletable),
       };
     });
-    log(`template ready in ${seedSeconds.toFixed(0)} s: ${fmtBytes(table.totalBytes)}, ${fmtInt(table.deletable)} deletable`);
+    log(
+      `template ready in ${seedSeconds.toFixed(0)} s: ${fmtBytes(table.totalBytes)}, ${fmtInt(table.deletable)} deletable`,
+    );
 
     // Idle load and the dashboard, on one clone.
     const base = 'bench_base';
@@ -209,7 +232,9 @@ async function main(): Promise<number> {
       await sleep(opts.idleSeconds * 1000);
       idle = await load.stop();
       await load.close();
-      log(`idle live load: p50/p99/max ${fmtMs(idle.p50)}/${fmtMs(idle.p99)}/${fmtMs(idle.max)} ms over ${fmtInt(idle.n)} transactions`);
+      log(
+        `idle live load: p50/p99/max ${fmtMs(idle.p50)}/${fmtMs(idle.p99)}/${fmtMs(idle.max)} ms over ${fmtInt(idle.n)} transactions`,
+      );
     }
     if (opts.sections.has('dashboard')) {
       dashboard = [];
@@ -230,7 +255,8 @@ async function main(): Promise<number> {
         log('dashboard: tick and exact refresh, without the index');
         dashboard!.push(await measureDashboard(c, false, opts.dashboardRuns, opts.exactRuns));
       });
-      for (const d of dashboard) log(`  ${d.withIndex ? 'with' : 'without'} index: tick ${fmtMs(d.tickMs)} ms, exact ${fmtMs(d.exactMs)} ms`);
+      for (const d of dashboard)
+        log(`  ${d.withIndex ? 'with' : 'without'} index: tick ${fmtMs(d.tickMs)} ms, exact ${fmtMs(d.exactMs)} ms`);
     }
     await cluster.drop(base);
 
@@ -253,7 +279,11 @@ async function main(): Promise<number> {
       for (const state of ['before a drain', 'after a drain'] as RebuildState[]) {
         log(`rebuild, ${state}: one-transaction reference`);
         const ref = await oneTransactionRebuild(cluster, state, opts.loadRate, opts.loadConnections);
-        log(ref.error ? `  FAILED: ${ref.error}` : `  lock held ${fmtMs(ref.lockHoldMs)} ms, live p99/max ${fmtMs(ref.load?.p99)}/${fmtMs(ref.load?.max)} ms; DROP ${fmtMs(ref.dropMs)} ms`);
+        log(
+          ref.error
+            ? `  FAILED: ${ref.error}`
+            : `  lock held ${fmtMs(ref.lockHoldMs)} ms, live p99/max ${fmtMs(ref.load?.p99)}/${fmtMs(ref.load?.max)} ms; DROP ${fmtMs(ref.dropMs)} ms`,
+        );
         rebuild.push(ref);
         if (!rebuildAvailable) {
           rebuild.push({ state, method: 'ours', skipped: '`node dist/cli.js rebuild` does not exist yet' });
@@ -261,7 +291,11 @@ async function main(): Promise<number> {
         }
         log(`rebuild, ${state}: ours`);
         const ours = await ourRebuild(cluster, state, opts.loadRate, opts.loadConnections);
-        log(ours.error ? `  FAILED: ${ours.error}` : `  lock held ${fmtMs(ours.lockHoldMs)} ms, live p99/max ${fmtMs(ours.load?.p99)}/${fmtMs(ours.load?.max)} ms; backup drop ${fmtMs(ours.dropMs)} ms`);
+        log(
+          ours.error
+            ? `  FAILED: ${ours.error}`
+            : `  lock held ${fmtMs(ours.lockHoldMs)} ms, live p99/max ${fmtMs(ours.load?.p99)}/${fmtMs(ours.load?.max)} ms; backup drop ${fmtMs(ours.dropMs)} ms`,
+        );
         rebuild.push(ours);
       }
     }
@@ -284,7 +318,9 @@ async function main(): Promise<number> {
       dashboard,
       samplerMemory,
       drainAvailable,
-      drainNote: drainAvailable ? undefined : '`node dist/cli.js drain --help` failed when this run started (the drain command is not built yet).',
+      drainNote: drainAvailable
+        ? undefined
+        : '`node dist/cli.js drain --help` failed when this run started (the drain command is not built yet).',
       methods,
       rebuildAvailable,
       rebuild,

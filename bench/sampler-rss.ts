@@ -13,7 +13,11 @@ const mb = (n: number) => Math.round((n / 1048576) * 10) / 10;
 
 const pool = new pg.Pool({ connectionString: url, max: 2, application_name: 'hatchet-sessions-bench-sampler' });
 pool.on('error', () => {});
-const sampler = new Sampler(pool, { schema: 'public', name: 'UserSession' }, { ...DEFAULT_SAMPLER, tickMs, exactEveryMs });
+const sampler = new Sampler(
+  pool,
+  { schema: 'public', name: 'UserSession' },
+  { ...DEFAULT_SAMPLER, tickMs, exactEveryMs },
+);
 let ticks = 0;
 let exacts = 0;
 let lastSizes: unknown;

@@ -135,7 +135,9 @@ deletable at once), with the server stopped at ${restartAt.toFixed(0)} s and sta
 | sessions inserted by the load | ${inserted.toLocaleString('en-US')} (${insertErrors} failed while the server was down) |
 | deletable rows, sampled every 5 s after the first 30 s | median ${median}, max ${Math.max(0, ...late)} (the load adds ~${Math.round(rate / 3)}/s; a run every 10 s) |
 | output lines | ${lines.length}, of which ${parsed} parse as JSON |
-| events | ${Object.entries(events).map(([k, v]) => `${k} ${v}`).join(', ')} |
+| events | ${Object.entries(events)
+  .map(([k, v]) => `${k} ${v}`)
+  .join(', ')} |
 | the loop exited during the run | ${exitedDuringRun ? '**yes**' : 'no'} |
 | SIGTERM at the end | exit ${exited}, ${stopMs} ms |
 | stderr | ${stderr.trim() === '' ? 'empty' : `\`${stderr.trim().split('\n')[0]}\``} |

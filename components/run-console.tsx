@@ -20,7 +20,10 @@ export async function runConsole(config: Config): Promise<number> {
     offSignals();
     process.stdout.write('\x1b[?1049l');
     if (controller.phase.kind === 'starting') process.stderr.write('hatchet-sessions: stopping…\n');
-    else if (controller.work.size) process.stderr.write('hatchet-sessions: stopping the running operation at its next safe point… (a second signal quits at once)\n');
+    else if (controller.work.size)
+      process.stderr.write(
+        'hatchet-sessions: stopping the running operation at its next safe point… (a second signal quits at once)\n',
+      );
     await controller.close();
   }
   return exitCode;

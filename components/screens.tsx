@@ -44,7 +44,11 @@ const OTHERS: ScreenDef[] = [
   {
     id: 'drain',
     title: 'Drain',
-    open: { key: 'd', label: 'drain', help: "drain: delete what Hatchet's rule allows, throttled (not offered when writes are blocked)" },
+    open: {
+      key: 'd',
+      label: 'drain',
+      help: "drain: delete what Hatchet's rule allows, throttled (not offered when writes are blocked)",
+    },
     available: writable,
     bindings: DRAIN_KEYS,
     render: (p) => <DrainScreen {...p} />,
@@ -60,7 +64,11 @@ const OTHERS: ScreenDef[] = [
   {
     id: 'schedule',
     title: 'Schedule',
-    open: { key: 'c', label: 'schedule', help: 'scheduled cleanup: hourly throttled drains in the background (not offered when writes are blocked)' },
+    open: {
+      key: 'c',
+      label: 'schedule',
+      help: 'scheduled cleanup: hourly throttled drains in the background (not offered when writes are blocked)',
+    },
     available: writable,
     bindings: SCHEDULE_KEYS,
     render: (p) => <ScheduleScreen {...p} />,
@@ -68,7 +76,11 @@ const OTHERS: ScreenDef[] = [
   {
     id: 'rebuild',
     title: 'Rebuild',
-    open: { key: 'b', label: 'rebuild', help: 'online rebuild: give the disk back (not offered when writes are blocked or the role does not own the table)' },
+    open: {
+      key: 'b',
+      label: 'rebuild',
+      help: 'online rebuild: give the disk back (not offered when writes are blocked or the role does not own the table)',
+    },
     available: (s) => writable(s) && s.inspection.isOwner,
     bindings: REBUILD_KEYS,
     render: (p) => <RebuildScreen {...p} />,
@@ -76,7 +88,10 @@ const OTHERS: ScreenDef[] = [
 ];
 
 /** Home's keys: its own, then one per screen it opens. */
-export const HOME_BINDINGS = [...HOME_KEYS, ...OTHERS.flatMap((s) => (s.open ? [openBinding({ ...s, open: s.open })] : []))];
+export const HOME_BINDINGS = [
+  ...HOME_KEYS,
+  ...OTHERS.flatMap((s) => (s.open ? [openBinding({ ...s, open: s.open })] : [])),
+];
 
 export const SCREENS: readonly ScreenDef[] = [
   { id: 'home', title: 'Home', bindings: HOME_BINDINGS, render: (p) => <HomeScreen {...p} bindings={HOME_BINDINGS} /> },

@@ -25,7 +25,8 @@ export function sqlNames(root = ROOT) {
   };
   walk('');
   for (const n of names) {
-    if (!/^[a-z][a-z0-9_]*(\/[a-z][a-z0-9_]*)*$/.test(n)) throw new Error(`sql/${n}.sql: a name is lower case letters, digits and _`);
+    if (!/^[a-z][a-z0-9_]*(\/[a-z][a-z0-9_]*)*$/.test(n))
+      throw new Error(`sql/${n}.sql: a name is lower case letters, digits and _`);
   }
   return names.sort();
 }
@@ -39,7 +40,7 @@ export function render(names) {
     ...names.map((n) => `  '${n}',`),
     '] as const;',
     '',
-    '/** The name of a statement in sql/ (sql/drain/batch.sql is \'drain/batch\'). */',
+    "/** The name of a statement in sql/ (sql/drain/batch.sql is 'drain/batch'). */",
     'export type SqlName = (typeof SQL_NAMES)[number];',
     '',
   ].join('\n');

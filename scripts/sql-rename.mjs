@@ -115,14 +115,18 @@ const OLD_NAMES = new Set([
  */
 const PLAIN = new Set([
   ...[...OLD_NAMES].filter((n) => !n.includes('_')),
-  ...'active_backends replica_lag wal_lsn backend_pid cancel_backend status_counts table_sizes recent_created'.split(' '),
+  ...'active_backends replica_lag wal_lsn backend_pid cancel_backend status_counts table_sizes recent_created'.split(
+    ' ',
+  ),
 ]);
 
 const lit = /(['"])([a-z][a-z0-9_]*)\1/g;
 
 function rewriteLiterals(text) {
   // Distinctive names: any string literal that is exactly one.
-  let out = text.replace(lit, (whole, q, name) => (OLD_NAMES.has(name) && !PLAIN.has(name) ? q + renamed(name) + q : whole));
+  let out = text.replace(lit, (whole, q, name) =>
+    OLD_NAMES.has(name) && !PLAIN.has(name) ? q + renamed(name) + q : whole,
+  );
   // Plain words: the first argument of the engine, or an item of a `files: [...]` list.
   out = out.replace(/\b((?:r?sql|rawSql)\(\s*)(['"])([a-z][a-z0-9_]*)\2/g, (whole, pre, q, name) =>
     PLAIN.has(name) ? pre + q + renamed(name) + q : whole,
@@ -149,7 +153,11 @@ function rewriteRsql(text, file) {
   if (!/\brsql\b/.test(text)) return text;
   let out = text.replace(/(?<!function\s+)\brsql\(/g, 'sql(');
   let needsImport = false;
-  const items = (list) => list.split(',').map((s) => s.trim()).filter(Boolean);
+  const items = (list) =>
+    list
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   const importLine = (names, q, from) =>
     names.every((n) => n.startsWith('type '))
       ? `import type { ${names.map((n) => n.slice(5)).join(', ')} } from ${q}${from}${q};`
@@ -161,7 +169,10 @@ function rewriteRsql(text, file) {
     return rest.length ? `${importLine(rest, q, from)}\n` : '';
   });
   if (!needsImport) return out;
-  const spec = path.relative(path.dirname(file), path.join(ROOT, 'src', 'sql.js')).split(path.sep).join('/');
+  const spec = path
+    .relative(path.dirname(file), path.join(ROOT, 'src', 'sql.js'))
+    .split(path.sep)
+    .join('/');
   const from = spec.startsWith('.') ? spec : `./${spec}`;
   const quoted = from.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
   const existing = new RegExp(`^import(\\s+type)?\\s*\\{([^}]*)\\}\\s*from\\s*(['"])${quoted}\\3;?`, 'm').exec(out);
@@ -204,7 +215,9 @@ export function renameAll({ dryRun = false, log = console.log } = {}) {
     ...['src', 'components', 'bench', 'test'].flatMap((d) => walk(path.join(ROOT, d), isTs)),
     ...['cli.ts', 'main.ts'].map((f) => path.join(ROOT, f)).filter(existsSync),
   ].filter((f) => !KEEP.includes(f));
-  const docs = [path.join(ROOT, 'README.md'), ...walk(path.join(ROOT, 'docs'), (f) => f.endsWith('.md'))].filter(existsSync);
+  const docs = [path.join(ROOT, 'README.md'), ...walk(path.join(ROOT, 'docs'), (f) => f.endsWith('.md'))].filter(
+    existsSync,
+  );
   const changed = [];
   for (const file of [...code, ...docs]) {
     const before = readFileSync(file, 'utf8');
@@ -214,7 +227,10 @@ export function renameAll({ dryRun = false, log = console.log } = {}) {
       // engine's calls): shown, to be checked by hand ('analyze' and 'vacuum' are also step names: not shown).
       after.split('\n').forEach((text, i) => {
         for (const [, , name] of text.matchAll(lit)) {
-          if (OLD_NAMES.has(name) && name.includes('_')) log(`left: ${path.relative(ROOT, file)}:${i + 1} '${name}' (a statement's name would be '${renamed(name)}')`);
+          if (OLD_NAMES.has(name) && name.includes('_'))
+            log(
+              `left: ${path.relative(ROOT, file)}:${i + 1} '${name}' (a statement's name would be '${renamed(name)}')`,
+            );
         }
       });
     }

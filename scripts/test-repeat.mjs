@@ -31,10 +31,14 @@ for (let round = 1; round <= rounds; round++) {
   for (const pass of passes) {
     const out = path.join(dir, `round-${round}-${results.length}.json`);
     const started = Date.now();
-    const run = spawnSync('npx', ['vitest', 'run', '--reporter=dot', '--reporter=json', `--outputFile.json=${out}`, ...files], {
-      stdio: 'inherit',
-      env: { ...process.env, ...pass.env },
-    });
+    const run = spawnSync(
+      'npx',
+      ['vitest', 'run', '--reporter=dot', '--reporter=json', `--outputFile.json=${out}`, ...files],
+      {
+        stdio: 'inherit',
+        env: { ...process.env, ...pass.env },
+      },
+    );
     const seconds = Math.round((Date.now() - started) / 1000);
     let failed = [];
     let total = 0;
@@ -46,7 +50,9 @@ for (let round = 1; round <= rounds; round++) {
           if (t.status === 'failed') failed.push(`${path.relative(process.cwd(), file.name)} > ${t.fullName}`);
         }
         if (file.status === 'failed' && file.assertionResults.every((t) => t.status !== 'failed')) {
-          failed.push(`${path.relative(process.cwd(), file.name)} (the file itself: ${file.message ?? 'failed to run'})`);
+          failed.push(
+            `${path.relative(process.cwd(), file.name)} (the file itself: ${file.message ?? 'failed to run'})`,
+          );
         }
       }
     } catch {
@@ -55,13 +61,16 @@ for (let round = 1; round <= rounds; round++) {
     if (run.status !== 0 && failed.length === 0) failed = [`the run itself (exit ${run.status})`];
     for (const f of failed) failures.set(`${pass.name}: ${f}`, (failures.get(`${pass.name}: ${f}`) ?? 0) + 1);
     results.push({ round, pass: pass.name, ok: failed.length === 0, total, seconds });
-    console.log(`\n=== round ${round}/${rounds}, ${pass.name}: ${failed.length === 0 ? 'passed' : `${failed.length} failed`} (${total} tests, ${seconds} s)\n`);
+    console.log(
+      `\n=== round ${round}/${rounds}, ${pass.name}: ${failed.length === 0 ? 'passed' : `${failed.length} failed`} (${total} tests, ${seconds} s)\n`,
+    );
   }
 }
 fs.rmSync(dir, { recursive: true, force: true });
 
 console.log('\nRounds:');
-for (const r of results) console.log(`  round ${r.round}, ${r.pass}: ${r.ok ? 'passed' : 'FAILED'} (${r.total} tests, ${r.seconds} s)`);
+for (const r of results)
+  console.log(`  round ${r.round}, ${r.pass}: ${r.ok ? 'passed' : 'FAILED'} (${r.total} tests, ${r.seconds} s)`);
 if (failures.size === 0) {
   console.log(`\nEvery test passed in all ${rounds} rounds.`);
 } else {

@@ -57,7 +57,10 @@ export { parseDuration, parseInteger } from './commands/flags.js';
  * TLS options as libpq's sslmode means them. `rootCert` is a CA file (libpq's sslrootcert / PGSSLROOTCERT):
  * without it, verify-ca and verify-full check against the system's CAs.
  */
-export function sslFromMode(mode: string | undefined, rootCert?: string): { sslMode?: SslMode; ssl?: boolean | ConnectionOptions } {
+export function sslFromMode(
+  mode: string | undefined,
+  rootCert?: string,
+): { sslMode?: SslMode; ssl?: boolean | ConnectionOptions } {
   if (mode === undefined || mode === '') return {};
   let ca: string | undefined;
   if (rootCert && (mode === 'verify-ca' || mode === 'verify-full')) {
@@ -76,7 +79,10 @@ export function sslFromMode(mode: string | undefined, rootCert?: string): { sslM
     case 'require':
       return { sslMode: mode, ssl: { rejectUnauthorized: false } };
     case 'verify-ca':
-      return { sslMode: mode, ssl: { rejectUnauthorized: true, checkServerIdentity: () => undefined, ...(ca ? { ca } : {}) } };
+      return {
+        sslMode: mode,
+        ssl: { rejectUnauthorized: true, checkServerIdentity: () => undefined, ...(ca ? { ca } : {}) },
+      };
     case 'verify-full':
       return { sslMode: mode, ssl: { rejectUnauthorized: true, ...(ca ? { ca } : {}) } };
     default:
@@ -180,7 +186,9 @@ export function parseConfig(argv: string[], env: Env = process.env): Config {
   const str = (name: string) => values[name] as string | undefined;
   const schema = str('schema') ?? 'public';
   if (schema.length === 0 || schema.length > 63) throw usageError('--schema must be 1 to 63 characters long.');
-  const demoRequested = Boolean(values.demo || values['demo-reset'] || values['demo-without-index'] || values['demo-rows']);
+  const demoRequested = Boolean(
+    values.demo || values['demo-reset'] || values['demo-without-index'] || values['demo-rows'],
+  );
   const target = resolveTarget(str('database-url'), env, demoRequested);
   refusePooler(target, env);
   return {

@@ -30,7 +30,11 @@ export class ConsoleController {
   private carried: Pick<ScheduleState, 'history' | 'lastRun'> = { history: [], lastRun: null };
   /** Set when the scheduler's loop ended on an error. */
   private scheduleFailure: RunRecord | null = null;
-  private scheduleView: { from: ScheduleState | null; failure: RunRecord | null; view: ScheduleState | null } = { from: null, failure: null, view: null };
+  private scheduleView: { from: ScheduleState | null; failure: RunRecord | null; view: ScheduleState | null } = {
+    from: null,
+    failure: null,
+    view: null,
+  };
 
   constructor(private readonly config: Config) {}
 
@@ -64,7 +68,11 @@ export class ConsoleController {
       this.emit({ kind: 'ready', session, sampler, readings: samplerReadings(sampler) });
       sampler.start();
     } catch (err) {
-      this.emit({ kind: 'failed', message: describeError(err), exitCode: err instanceof ToolError ? err.exitCode : EXIT.failure });
+      this.emit({
+        kind: 'failed',
+        message: describeError(err),
+        exitCode: err instanceof ToolError ? err.exitCode : EXIT.failure,
+      });
     }
   }
 
@@ -119,7 +127,14 @@ export class ConsoleController {
       this.scheduler = scheduler;
       scheduler.subscribe(() => this.scheduleChanged());
       this.scheduleRun = scheduler.start().catch((err: unknown) => {
-        this.scheduleFailure = { run: 0, startedAt: new Date(), durationMs: 0, outcome: 'failed', rowsDeleted: 0, detail: describeError(err) };
+        this.scheduleFailure = {
+          run: 0,
+          startedAt: new Date(),
+          durationMs: 0,
+          outcome: 'failed',
+          rowsDeleted: 0,
+          detail: describeError(err),
+        };
         this.scheduleChanged();
       });
       this.scheduleChanged();

@@ -15,7 +15,8 @@ export interface IndexEngine {
 
 export function indexEngineFor(session: Session, connectTimeoutMs = 10_000, work = new RunningWork()): IndexEngine {
   return {
-    create: () => new IndexBuild({ target: session.target, table: session.table, pool: session.pool, connectTimeoutMs }),
+    create: () =>
+      new IndexBuild({ target: session.target, table: session.table, pool: session.pool, connectTimeoutMs }),
     run: (build) => work.add(build.start()),
     refresh: async () => {
       session.inspection = await inspect(session.pool, session.table);
@@ -31,4 +32,6 @@ export interface IndexBuildState {
 
 /** The index build's snapshot (adapter: IndexBuild publishes events only). */
 export const observeIndexBuild = (build: IndexBuild): Observable<IndexBuildState, IndexBuildEvent> =>
-  foldEvents<IndexBuildState, IndexBuildEvent>(build, {}, (s, e) => (e.type === 'progress' ? { ...s, progress: e.progress } : { ...s, step: e.message }));
+  foldEvents<IndexBuildState, IndexBuildEvent>(build, {}, (s, e) =>
+    e.type === 'progress' ? { ...s, progress: e.progress } : { ...s, step: e.message },
+  );

@@ -16,7 +16,11 @@ export interface IndexBuildProgress {
 }
 
 export type IndexBuildEvent =
-  | { type: 'step'; step: 'checking' | 'dropping-invalid' | 'building' | 'done' | 'exists' | 'cancelled' | 'failed'; message: string }
+  | {
+      type: 'step';
+      step: 'checking' | 'dropping-invalid' | 'building' | 'done' | 'exists' | 'cancelled' | 'failed';
+      message: string;
+    }
   | { type: 'progress'; progress: IndexBuildProgress };
 
 export interface IndexBuildResult {
@@ -40,12 +44,15 @@ export function createIndexSql(table: TableRef): string {
   return [
     '-- only when an INVALID leftover of an interrupted build exists:',
     sql('index/drop_invalid', table),
-    '-- then, exactly as Hatchet\'s migration 20260707141853_v1_0_125:',
+    "-- then, exactly as Hatchet's migration 20260707141853_v1_0_125:",
     sql('index/create', table),
   ].join('\n');
 }
 
-export async function indexState(pool: pg.Pool | pg.ClientBase, table: TableRef): Promise<'valid' | 'invalid' | 'missing'> {
+export async function indexState(
+  pool: pg.Pool | pg.ClientBase,
+  table: TableRef,
+): Promise<'valid' | 'invalid' | 'missing'> {
   const row = (await pool.query(sql('inspect/index', table), [table.schema, CREATED_AT_INDEX])).rows[0];
   return row ? (row.valid ? 'valid' : 'invalid') : 'missing';
 }
@@ -79,7 +86,8 @@ export class IndexBuild {
 
   async cancel(): Promise<void> {
     this.cancelled = true;
-    if (this.buildPid !== null) await this.opts.pool.query(rawSql('session/cancel_backend'), [this.buildPid]).catch(() => {});
+    if (this.buildPid !== null)
+      await this.opts.pool.query(rawSql('session/cancel_backend'), [this.buildPid]).catch(() => {});
   }
 
   private async run(): Promise<IndexBuildResult> {
@@ -92,7 +100,11 @@ export class IndexBuild {
       this.emit({ type: 'step', step: 'checking', message: `checking ${CREATED_AT_INDEX}` });
       const state = await indexState(pool, table);
       if (state === 'valid') {
-        this.emit({ type: 'step', step: 'exists', message: `${CREATED_AT_INDEX} already exists and is valid: nothing to do` });
+        this.emit({
+          type: 'step',
+          step: 'exists',
+          message: `${CREATED_AT_INDEX} already exists and is valid: nothing to do`,
+        });
         return { outcome: 'exists', droppedInvalid, durationMs: Date.now() - t0 };
       }
       // No statement_timeout: a concurrent build waits for older transactions and scans the table twice.
@@ -104,7 +116,11 @@ export class IndexBuild {
       });
       this.buildPid = Number((await client.query(rawSql('session/backend_pid'))).rows[0].pid);
       if (state === 'invalid') {
-        this.emit({ type: 'step', step: 'dropping-invalid', message: `dropping the INVALID leftover of an interrupted build` });
+        this.emit({
+          type: 'step',
+          step: 'dropping-invalid',
+          message: `dropping the INVALID leftover of an interrupted build`,
+        });
         await client.query(sql('index/drop_invalid', table));
         droppedInvalid = true;
       }
@@ -139,7 +155,12 @@ export class IndexBuild {
       }
       const message = cancelled ? 'cancelled; no index left behind' : describeError(err);
       this.emit({ type: 'step', step: cancelled ? 'cancelled' : 'failed', message });
-      return { outcome: cancelled ? 'cancelled' : 'failed', droppedInvalid, durationMs: Date.now() - t0, ...(cancelled ? {} : { error: message }) };
+      return {
+        outcome: cancelled ? 'cancelled' : 'failed',
+        droppedInvalid,
+        durationMs: Date.now() - t0,
+        ...(cancelled ? {} : { error: message }),
+      };
     } finally {
       await client?.end().catch(() => {});
     }

@@ -91,7 +91,11 @@ export interface TransactionOptions {
   skipRollback?: (err: unknown) => boolean;
 }
 
-const ISOLATION = { 'read committed': 'READ COMMITTED', 'repeatable read': 'REPEATABLE READ', serializable: 'SERIALIZABLE' } as const;
+const ISOLATION = {
+  'read committed': 'READ COMMITTED',
+  'repeatable read': 'REPEATABLE READ',
+  serializable: 'SERIALIZABLE',
+} as const;
 
 /**
  * `fn` in one transaction: BEGIN (with the isolation level and access mode asked for), the transaction's own
@@ -99,8 +103,16 @@ const ISOLATION = { 'read committed': 'READ COMMITTED', 'repeatable read': 'REPE
  * connection and gives it back after (destroyed, not reused, when even the ROLLBACK failed); given a client, the
  * client stays the caller's. The one place the tool writes BEGIN, COMMIT and ROLLBACK.
  */
-export async function withTransaction<T>(db: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>, options?: TransactionOptions): Promise<T>;
-export async function withTransaction<C extends pg.ClientBase, T>(db: C, fn: (client: C) => Promise<T>, options?: TransactionOptions): Promise<T>;
+export async function withTransaction<T>(
+  db: pg.Pool,
+  fn: (client: pg.PoolClient) => Promise<T>,
+  options?: TransactionOptions,
+): Promise<T>;
+export async function withTransaction<C extends pg.ClientBase, T>(
+  db: C,
+  fn: (client: C) => Promise<T>,
+  options?: TransactionOptions,
+): Promise<T>;
 export async function withTransaction<C extends pg.ClientBase, T>(
   db: pg.Pool | C,
   fn: (client: C) => Promise<T>,
@@ -119,7 +131,12 @@ export async function withTransaction<C extends pg.ClientBase, T>(
   return inTransaction(db, fn, options, () => {});
 }
 
-async function inTransaction<C extends pg.ClientBase, T>(client: C, fn: (client: C) => Promise<T>, options: TransactionOptions, onBroken: () => void): Promise<T> {
+async function inTransaction<C extends pg.ClientBase, T>(
+  client: C,
+  fn: (client: C) => Promise<T>,
+  options: TransactionOptions,
+  onBroken: () => void,
+): Promise<T> {
   const begin = ['BEGIN'];
   if (options.isolation) begin.push('ISOLATION LEVEL', ISOLATION[options.isolation]);
   if (options.readOnly) begin.push('READ ONLY');
@@ -130,8 +147,10 @@ async function inTransaction<C extends pg.ClientBase, T>(client: C, fn: (client:
     throw err;
   }
   try {
-    if (options.statementTimeoutMs !== undefined) await client.query(rawSql('session/set_local'), ['statement_timeout', String(options.statementTimeoutMs)]);
-    if (options.lockTimeoutMs !== undefined) await client.query(rawSql('session/set_local'), ['lock_timeout', String(options.lockTimeoutMs)]);
+    if (options.statementTimeoutMs !== undefined)
+      await client.query(rawSql('session/set_local'), ['statement_timeout', String(options.statementTimeoutMs)]);
+    if (options.lockTimeoutMs !== undefined)
+      await client.query(rawSql('session/set_local'), ['lock_timeout', String(options.lockTimeoutMs)]);
     const result = await fn(client);
     await client.query('COMMIT');
     return result;

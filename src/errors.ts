@@ -96,7 +96,9 @@ export function connectionError(err: unknown, at: Endpoint): ToolError {
       break;
     case /unsupported startup parameter/i.test(msg):
       return new ToolError(
-        redact(`${where} looks like PgBouncer (${msg}). Maintenance needs the direct primary: use DATABASE_URL or DATABASE_POSTGRES_HOST, not DATABASE_PGBOUNCER_URL.`),
+        redact(
+          `${where} looks like PgBouncer (${msg}). Maintenance needs the direct primary: use DATABASE_URL or DATABASE_POSTGRES_HOST, not DATABASE_PGBOUNCER_URL.`,
+        ),
         EXIT.usage,
         err,
       );

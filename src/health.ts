@@ -21,17 +21,33 @@ export function spaceEstimate(counts: Counts, sizes: Sizes): { drainReusable: nu
 export function healthFlags(inspection: Inspection, counts?: Counts): HealthFlag[] {
   const flags: HealthFlag[] = [];
   if (inspection.unfinishedRebuild) {
-    flags.push({ level: 'bad', text: `unfinished rebuild (${inspection.unfinishedRebuild}): press b to finish or undo it, or run "hatchet-sessions recover".` });
+    flags.push({
+      level: 'bad',
+      text: `unfinished rebuild (${inspection.unfinishedRebuild}): press b to finish or undo it, or run "hatchet-sessions recover".`,
+    });
   }
-  if (inspection.inRecovery) flags.push({ level: 'bad', text: 'read-only replica: only inspection is possible. Connect to the primary to clean up.' });
+  if (inspection.inRecovery)
+    flags.push({
+      level: 'bad',
+      text: 'read-only replica: only inspection is possible. Connect to the primary to clean up.',
+    });
   else if (inspection.readOnly) flags.push({ level: 'info', text: 'read-only mode: nothing will be written.' });
   if (!inspection.canDelete && !inspection.inRecovery) {
-    flags.push({ level: 'bad', text: `role "${inspection.role}" cannot delete sessions: GRANT DELETE ON "UserSession" TO "${inspection.role}".` });
+    flags.push({
+      level: 'bad',
+      text: `role "${inspection.role}" cannot delete sessions: GRANT DELETE ON "UserSession" TO "${inspection.role}".`,
+    });
   }
   if (inspection.createdAtIndex === 'missing') {
-    flags.push({ level: 'warn', text: `Hatchet's createdAt index is missing: its hourly cleanup will time out on a big table. Create it.` });
+    flags.push({
+      level: 'warn',
+      text: `Hatchet's createdAt index is missing: its hourly cleanup will time out on a big table. Create it.`,
+    });
   } else if (inspection.createdAtIndex === 'invalid') {
-    flags.push({ level: 'bad', text: `Hatchet's createdAt index is INVALID (an interrupted build): drop and create it again.` });
+    flags.push({
+      level: 'bad',
+      text: `Hatchet's createdAt index is INVALID (an interrupted build): drop and create it again.`,
+    });
   }
   if (counts) {
     if (counts.anonymousLastHour > LEAK_PER_HOUR) {
@@ -41,7 +57,10 @@ export function healthFlags(inspection: Inspection, counts?: Counts): HealthFlag
       });
     }
     if (counts.total > 0 && counts.deletable / counts.total > 0.5) {
-      flags.push({ level: 'warn', text: `${Math.round((100 * counts.deletable) / counts.total)}% of the table is deletable: drain it, then rebuild to return the disk.` });
+      flags.push({
+        level: 'warn',
+        text: `${Math.round((100 * counts.deletable) / counts.total)}% of the table is deletable: drain it, then rebuild to return the disk.`,
+      });
     }
   }
   return flags;

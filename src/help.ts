@@ -14,7 +14,9 @@ function flagLabel(f: FlagDef): string {
 
 function flagLines(flags: readonly FlagDef[]): string[] {
   const width = Math.max(20, ...flags.map((f) => flagLabel(f).length)) + 2;
-  return flags.map((f) => `  ${flagLabel(f).padEnd(width)}${f.help}${f.default !== undefined ? `; default ${f.default}` : ''}`);
+  return flags.map(
+    (f) => `  ${flagLabel(f).padEnd(width)}${f.help}${f.default !== undefined ? `; default ${f.default}` : ''}`,
+  );
 }
 
 /** `--json [--dry-run] ...`: a command's own flags as one bracketed list, wrapped under its summary. */
@@ -35,8 +37,16 @@ function synopsis(flags: readonly FlagDef[], indent: string, width = 112): strin
 /** `hatchet-sessions help` and `--help` without a command: every command, its flags, the shared flags. */
 export function usage(): string {
   const width = Math.max(...COMMAND_TABLE.map((c) => c.name.length)) + 4;
-  const commands = COMMAND_TABLE.flatMap((c) => [`  ${c.name.padEnd(width)}${c.summary}`, ...synopsis(c.own, ' '.repeat(width + 2))]);
-  const demo = new Set<string>([FLAG.demo.name, FLAG['demo-reset'].name, FLAG['demo-rows'].name, FLAG['demo-without-index'].name]);
+  const commands = COMMAND_TABLE.flatMap((c) => [
+    `  ${c.name.padEnd(width)}${c.summary}`,
+    ...synopsis(c.own, ' '.repeat(width + 2)),
+  ]);
+  const demo = new Set<string>([
+    FLAG.demo.name,
+    FLAG['demo-reset'].name,
+    FLAG['demo-rows'].name,
+    FLAG['demo-without-index'].name,
+  ]);
   return [
     `hatchet-sessions: inspect, drain and rebuild Hatchet's "UserSession" table.`,
     '',
@@ -46,8 +56,8 @@ export function usage(): string {
     'Commands:',
     ...commands,
     '',
-    'Connection (every command but help; first that is set wins: --database-url, DATABASE_URL, Hatchet\'s',
-    'DATABASE_POSTGRES_HOST/_PORT/_USERNAME/_PASSWORD/_DB_NAME/_SSL_MODE, libpq\'s PG* variables; else the demo):',
+    "Connection (every command but help; first that is set wins: --database-url, DATABASE_URL, Hatchet's",
+    "DATABASE_POSTGRES_HOST/_PORT/_USERNAME/_PASSWORD/_DB_NAME/_SSL_MODE, libpq's PG* variables; else the demo):",
     ...flagLines(CONNECTION_FLAGS.filter((f) => !demo.has(f.name))),
     '',
     'Demo database (used when nothing is configured):',
@@ -63,7 +73,12 @@ export function usage(): string {
 /** `hatchet-sessions <command> --help`: what it does, its own flags, then the shared ones. */
 export function commandHelp(name: Command): string {
   const def = commandDef(name);
-  const call = name === 'console' ? 'hatchet-sessions [console]' : name === 'help' ? 'hatchet-sessions help [command]' : `hatchet-sessions ${name}`;
+  const call =
+    name === 'console'
+      ? 'hatchet-sessions [console]'
+      : name === 'help'
+        ? 'hatchet-sessions help [command]'
+        : `hatchet-sessions ${name}`;
   return [
     `Usage: ${call}${def.own.length || def.connects ? ' [flags]' : ''}`,
     '',

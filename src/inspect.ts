@@ -66,7 +66,10 @@ export async function inspect(pool: pg.Pool | pg.Client, table: TableRef): Promi
     );
   }
   if (!['r', 'p'].includes(found.kind)) {
-    throw new ToolError(`"${where}" is not a table (relkind ${found.kind}). Point the tool at Hatchet's database.`, EXIT.table);
+    throw new ToolError(
+      `"${where}" is not a table (relkind ${found.kind}). Point the tool at Hatchet's database.`,
+      EXIT.table,
+    );
   }
   const problems = shapeProblems(found.columns ?? []);
   if (problems.length > 0) {
@@ -90,9 +93,12 @@ export async function inspect(pool: pg.Pool | pg.Client, table: TableRef): Promi
   const readOnly = server.in_recovery || server.read_only_session;
   const writeBlockers: string[] = [];
   if (server.in_recovery) writeBlockers.push('the server is a read-only replica: connect to the primary');
-  else if (server.read_only_session) writeBlockers.push('connections are read-only (--read-only or default_transaction_read_only)');
+  else if (server.read_only_session)
+    writeBlockers.push('connections are read-only (--read-only or default_transaction_read_only)');
   if (!found.can_delete) {
-    writeBlockers.push(`role "${server.role_name}" may not delete: GRANT DELETE ON "${table.name}" TO "${server.role_name}"`);
+    writeBlockers.push(
+      `role "${server.role_name}" may not delete: GRANT DELETE ON "${table.name}" TO "${server.role_name}"`,
+    );
   }
   // A rebuild killed half-way is found at every start, so the operator is offered to finish or undo it.
   const leftovers = await detectLeftovers(pool, table).catch(() => null);

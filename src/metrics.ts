@@ -8,19 +8,49 @@ export type RunOutcome = 'success' | 'skipped' | 'failed';
 /** Prometheus metrics of the scheduled cleanup, and the health answer. */
 export class Metrics {
   readonly registry = new client.Registry();
-  private readonly sessions = new client.Gauge({ name: 'hatchet_sessions_sessions', help: 'Sessions by kind (exact counts after the last run)', labelNames: ['kind'], registers: [this.registry] });
-  private readonly tableBytes = new client.Gauge({ name: 'hatchet_sessions_table_bytes', help: 'Size of "UserSession" with indexes and TOAST', registers: [this.registry] });
-  private readonly rowsDeleted = new client.Counter({ name: 'hatchet_sessions_rows_deleted_total', help: 'Sessions deleted by this process', registers: [this.registry] });
+  private readonly sessions = new client.Gauge({
+    name: 'hatchet_sessions_sessions',
+    help: 'Sessions by kind (exact counts after the last run)',
+    labelNames: ['kind'],
+    registers: [this.registry],
+  });
+  private readonly tableBytes = new client.Gauge({
+    name: 'hatchet_sessions_table_bytes',
+    help: 'Size of "UserSession" with indexes and TOAST',
+    registers: [this.registry],
+  });
+  private readonly rowsDeleted = new client.Counter({
+    name: 'hatchet_sessions_rows_deleted_total',
+    help: 'Sessions deleted by this process',
+    registers: [this.registry],
+  });
   private readonly runDuration = new client.Histogram({
     name: 'hatchet_sessions_run_duration_seconds',
     help: 'Duration of scheduled runs',
     buckets: [0.1, 0.5, 1, 5, 15, 60, 300, 600, 1800],
     registers: [this.registry],
   });
-  private readonly runs = new client.Counter({ name: 'hatchet_sessions_runs_total', help: 'Scheduled runs by outcome', labelNames: ['outcome'], registers: [this.registry] });
-  private readonly lastSuccess = new client.Gauge({ name: 'hatchet_sessions_last_success_timestamp_seconds', help: 'Unix time of the last successful run', registers: [this.registry] });
-  private readonly lockHeld = new client.Gauge({ name: 'hatchet_sessions_lock_held', help: '1 while this process holds the runner lock', registers: [this.registry] });
-  private readonly connected = new client.Gauge({ name: 'hatchet_sessions_database_up', help: '1 while the database answers', registers: [this.registry] });
+  private readonly runs = new client.Counter({
+    name: 'hatchet_sessions_runs_total',
+    help: 'Scheduled runs by outcome',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
+  private readonly lastSuccess = new client.Gauge({
+    name: 'hatchet_sessions_last_success_timestamp_seconds',
+    help: 'Unix time of the last successful run',
+    registers: [this.registry],
+  });
+  private readonly lockHeld = new client.Gauge({
+    name: 'hatchet_sessions_lock_held',
+    help: '1 while this process holds the runner lock',
+    registers: [this.registry],
+  });
+  private readonly connected = new client.Gauge({
+    name: 'hatchet_sessions_database_up',
+    help: '1 while the database answers',
+    registers: [this.registry],
+  });
 
   /** Outcomes of the last runs, newest last, for /healthz. */
   private recent: RunOutcome[] = [];
@@ -33,7 +63,8 @@ export class Metrics {
   }
 
   observeStatus(counts: Counts, sizes: Sizes): void {
-    for (const kind of ['anonymous', 'authenticated', 'expired', 'deletable', 'kept'] as const) this.sessions.set({ kind }, counts[kind]);
+    for (const kind of ['anonymous', 'authenticated', 'expired', 'deletable', 'kept'] as const)
+      this.sessions.set({ kind }, counts[kind]);
     this.sessions.set({ kind: 'total' }, counts.total);
     this.tableBytes.set(sizes.totalBytes);
   }
@@ -65,7 +96,11 @@ export class Metrics {
 }
 
 /** Serve /metrics and /healthz. Binds 127.0.0.1 unless told otherwise. */
-export function serveMetrics(metrics: Metrics, port: number, host = '127.0.0.1'): Promise<http.Server & { port: number }> {
+export function serveMetrics(
+  metrics: Metrics,
+  port: number,
+  host = '127.0.0.1',
+): Promise<http.Server & { port: number }> {
   const server = http.createServer(async (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/metrics') {

@@ -159,7 +159,11 @@ export class Sampler {
     } catch (err) {
       this.exactBackoffMs = Math.min(600_000, this.exactBackoffMs * 2);
       const message = describeError(err);
-      outcome = { exactError: /statement timeout/i.test(message) ? `exact counts timed out after ${this.opts.exactTimeoutMs / 1000}s` : message };
+      outcome = {
+        exactError: /statement timeout/i.test(message)
+          ? `exact counts timed out after ${this.opts.exactTimeoutMs / 1000}s`
+          : message,
+      };
     }
     if (this.stopped) return;
     this.exactTimer = setTimeout(() => void this.refreshExact(), this.exactBackoffMs);

@@ -22,12 +22,15 @@ function packageRoot(): string {
     }
     if (manifest !== undefined) {
       if ((JSON.parse(manifest) as { name?: string }).name !== 'hatchet-sessions') {
-        throw new Error(`${dir}/package.json is not hatchet-sessions: sql/ is found next to the package's own package.json`);
+        throw new Error(
+          `${dir}/package.json is not hatchet-sessions: sql/ is found next to the package's own package.json`,
+        );
       }
       return dir;
     }
     const up = path.dirname(dir);
-    if (up === dir) throw new Error(`no package.json above ${fileURLToPath(import.meta.url)}: sql/ is found next to it`);
+    if (up === dir)
+      throw new Error(`no package.json above ${fileURLToPath(import.meta.url)}: sql/ is found next to it`);
     dir = up;
   }
 }
@@ -102,7 +105,13 @@ export function sql(name: SqlName, scope: TableRef | RebuildNames | null, fill: 
     values.set('schema', quoteIdent(schema));
   }
   if (scope && isRebuild(scope)) {
-    const objects = { new: scope.newTable, log: scope.log, copied: scope.copied, func: scope.func, journal: scope.journal };
+    const objects = {
+      new: scope.newTable,
+      log: scope.log,
+      copied: scope.copied,
+      func: scope.func,
+      journal: scope.journal,
+    };
     for (const [key, rel] of Object.entries(objects)) values.set(key, q(rel));
     values.set('trigger', quoteIdent(scope.trigger));
     values.set('log_pending', quoteIdent(scope.logPending));
@@ -126,5 +135,7 @@ export function sql(name: SqlName, scope: TableRef | RebuildNames | null, fill: 
 
 /** Hatchet's deletable rule (sql/rule.sql) without its comments, as {{rule}} fills it. */
 export function ruleText(): string {
-  return rawSql('rule').replace(/^--.*$/gm, '').trim();
+  return rawSql('rule')
+    .replace(/^--.*$/gm, '')
+    .trim();
 }

@@ -85,7 +85,11 @@ export async function readSizes(db: pg.Pool | pg.ClientBase, table: TableRef): P
 }
 
 /** Exact counts and sizes in one read-only snapshot (one full scan of the table). */
-export async function exactStatus(pool: pg.Pool, table: TableRef, timeoutMs = 120_000): Promise<{ counts: Counts; sizes: Sizes }> {
+export async function exactStatus(
+  pool: pg.Pool,
+  table: TableRef,
+  timeoutMs = 120_000,
+): Promise<{ counts: Counts; sizes: Sizes }> {
   return withTransaction(
     pool,
     async (client) => {

@@ -29,8 +29,23 @@ describe('status', () => {
     const result = await runCli(['status', '--json'], { DATABASE_URL: db.url });
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout);
-    for (const key of ['total', 'anonymous', 'authenticated', 'expired', 'deletable', 'kept', 'tableBytes', 'indexBytes', 'totalBytes',
-      'deadTuples', 'hasCreatedAtIndex', 'createdLastHour', 'createdLast24h', 'serverVersion', 'readOnly']) {
+    for (const key of [
+      'total',
+      'anonymous',
+      'authenticated',
+      'expired',
+      'deletable',
+      'kept',
+      'tableBytes',
+      'indexBytes',
+      'totalBytes',
+      'deadTuples',
+      'hasCreatedAtIndex',
+      'createdLastHour',
+      'createdLast24h',
+      'serverVersion',
+      'readOnly',
+    ]) {
       expect(report, key).toHaveProperty(key);
     }
     const { counts } = await exactStatus(db.pool, TABLE);
@@ -98,7 +113,9 @@ describe('exit codes and one-line errors, never the password', () => {
   });
 
   test('unknown host: exit 3', async () => {
-    const result = await runCli(['status', '--connect-timeout', '5s'], { DATABASE_URL: `postgres://u:${SECRET}@no-such-host.invalid:5432/db` });
+    const result = await runCli(['status', '--connect-timeout', '5s'], {
+      DATABASE_URL: `postgres://u:${SECRET}@no-such-host.invalid:5432/db`,
+    });
     expect(result.code).toBe(3);
     expectOneLine(result.stderr, /unknown host "no-such-host.invalid"|no answer within the connect timeout/);
     expect(result.stderr).not.toContain(SECRET);
@@ -140,9 +157,20 @@ describe('a server that never answers', () => {
     await new Promise<void>((r) => blackHole.listen(0, '127.0.0.1', () => r()));
     const port = (blackHole.address() as { port: number }).port;
     try {
-      const child = spawn(process.execPath, [path.join(process.cwd(), 'dist', 'cli.js'), 'status', '--connect-timeout', '2s', '--database-url', `postgres://u:${SECRET}@127.0.0.1:${port}/db`], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        [
+          path.join(process.cwd(), 'dist', 'cli.js'),
+          'status',
+          '--connect-timeout',
+          '2s',
+          '--database-url',
+          `postgres://u:${SECRET}@127.0.0.1:${port}/db`,
+        ],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       let stderr = '';
       child.stderr.on('data', (d) => (stderr += d));
       // The title is set first thing at start-up; on a busy machine that may take a moment.
@@ -151,7 +179,9 @@ describe('a server that never answers', () => {
         await new Promise((r) => setTimeout(r, 50));
         cmdline = fs.readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
       }
-      expect(cmdline).toContain('hatchet-sessions status --connect-timeout 2s --database-url postgres://u:***@127.0.0.1');
+      expect(cmdline).toContain(
+        'hatchet-sessions status --connect-timeout 2s --database-url postgres://u:***@127.0.0.1',
+      );
       expect(cmdline).not.toContain(SECRET);
       const code = await new Promise<number | null>((r) => child.on('close', r));
       expect(code).toBe(3);
@@ -171,7 +201,12 @@ describe('writes refused where they must be', () => {
   });
 
   test('schedule with bad flags: exit 2', async () => {
-    for (const args of [['--every', '1h', '--cron', '5 * * * *'], ['--cron', 'whenever'], ['--metrics-port', '-1'], ['--every', '0s']]) {
+    for (const args of [
+      ['--every', '1h', '--cron', '5 * * * *'],
+      ['--cron', 'whenever'],
+      ['--metrics-port', '-1'],
+      ['--every', '0s'],
+    ]) {
       const result = await runCli(['schedule', ...args], { DATABASE_URL: db.url });
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr.trim().split('\n')).toHaveLength(1);

@@ -24,15 +24,22 @@ async function snapshot(): Promise<Record<string, unknown>> {
   const rows = async (text: string) => (await db.pool.query(text)).rows.map((r) => Object.values(r).join(' '));
   const user = `n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')`;
   return {
-    relations: await rows(`SELECT n.nspname, c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE ${user} ORDER BY 1, 2`),
-    indexes: await rows(`SELECT c.relname, i.indisvalid, i.indisready, pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE ${user} ORDER BY 1`),
+    relations: await rows(
+      `SELECT n.nspname, c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE ${user} ORDER BY 1, 2`,
+    ),
+    indexes: await rows(
+      `SELECT c.relname, i.indisvalid, i.indisready, pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE ${user} ORDER BY 1`,
+    ),
     triggers: await rows(`SELECT tgrelid::regclass::text, tgname FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1, 2`),
-    functions: await rows(`SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE ${user} ORDER BY 1`),
+    functions: await rows(
+      `SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE ${user} ORDER BY 1`,
+    ),
     counts: await rows(
       `SELECT schemaname, relname, (xpath('/row/n/text()', query_to_xml(format('SELECT count(*) AS n FROM %I.%I', schemaname, relname), false, true, '')))[1]::text
          FROM pg_stat_user_tables ORDER BY 1, 2`,
     ),
-    sessions: (await db.pool.query(`SELECT md5(string_agg(t::text, ',' ORDER BY id)) AS h FROM public."UserSession" t`)).rows[0].h,
+    sessions: (await db.pool.query(`SELECT md5(string_agg(t::text, ',' ORDER BY id)) AS h FROM public."UserSession" t`))
+      .rows[0].h,
   };
 }
 
@@ -53,14 +60,23 @@ describe('a flag the command does not own', () => {
       const own = flagsOf(command);
       // With --yes where the command takes it: had the foreign flag been ignored, the command would have written.
       const yes = own.some((f) => f.name === 'yes') ? ['--yes'] : [];
-      return every.filter((f) => !own.some((o) => o.name === f.name)).map((f) => ({ command, flag: f.name, argv: argvFor(command, [...yes, ...sampleArgs(f)]) }));
+      return every
+        .filter((f) => !own.some((o) => o.name === f.name))
+        .map((f) => ({ command, flag: f.name, argv: argvFor(command, [...yes, ...sampleArgs(f)]) }));
     });
     expect(cases.length).toBeGreaterThan(150);
     const results = await inBatches(cases, 3, async (c) => ({ ...c, result: await runCli(c.argv, env()) }));
     for (const { command, flag, argv, result } of results) {
       const lines = result.stderr.trim().split('\n');
-      expect({ argv: argv.join(' '), code: result.code, lines: lines.length, stdout: result.stdout }).toEqual({ argv: argv.join(' '), code: 2, lines: 1, stdout: '' });
-      expect(lines[0]).toMatch(new RegExp(`^hatchet-sessions: ${command} does not take --${flag} \\(.*\\)\\. Flags of ${command}: `));
+      expect({ argv: argv.join(' '), code: result.code, lines: lines.length, stdout: result.stdout }).toEqual({
+        argv: argv.join(' '),
+        code: 2,
+        lines: 1,
+        stdout: '',
+      });
+      expect(lines[0]).toMatch(
+        new RegExp(`^hatchet-sessions: ${command} does not take --${flag} \\(.*\\)\\. Flags of ${command}: `),
+      );
     }
     expect(await snapshot()).toEqual(before);
   }, 600_000);
@@ -70,7 +86,11 @@ describe('every --dry-run changes nothing', () => {
   async function dry(args: string[], extraEnv: Record<string, string> = {}): Promise<CliResult> {
     const before = await snapshot();
     const r = await runCli(args, { ...env(), ...extraEnv });
-    expect({ args: args.join(' '), code: r.code, stderr: r.stderr }).toEqual({ args: args.join(' '), code: 0, stderr: '' });
+    expect({ args: args.join(' '), code: r.code, stderr: r.stderr }).toEqual({
+      args: args.join(' '),
+      code: 0,
+      stderr: '',
+    });
     expect(await snapshot()).toEqual(before);
     return r;
   }
@@ -79,7 +99,10 @@ describe('every --dry-run changes nothing', () => {
     const { counts } = await exactStatus(db.pool, TABLE);
     expect(counts.deletable).toBeGreaterThan(0);
     expect((await dry(['drain', '--dry-run'])).stdout).toMatch(/nothing is deleted/);
-    expect(JSON.parse((await dry(['drain', '--dry-run', '--yes', '--json', '--nice', '0'])).stdout)).toMatchObject({ type: 'dry-run', wouldDelete: counts.deletable });
+    expect(JSON.parse((await dry(['drain', '--dry-run', '--yes', '--json', '--nice', '0'])).stdout)).toMatchObject({
+      type: 'dry-run',
+      wouldDelete: counts.deletable,
+    });
   });
 
   test('schedule --dry-run prints the rule, the SQL, the rows deletable now and the next run times, and exits', async () => {
@@ -92,15 +115,28 @@ describe('every --dry-run changes nothing', () => {
     expect(text).toMatch(/Schedule: every 15m/);
     expect(text.match(/^ {2}\d{4}-\d\d-\d\dT/gm)).toHaveLength(5);
 
-    const every = JSON.parse((await dry(['schedule', '--dry-run', '--json', '--every', '15m', '--jitter', '30s'])).stdout);
-    expect(every).toMatchObject({ event: 'dry_run', schedule: 'every 15m', wouldDelete: counts.deletable, total: 3000, jitterMs: 30_000, initialRun: true });
+    const every = JSON.parse(
+      (await dry(['schedule', '--dry-run', '--json', '--every', '15m', '--jitter', '30s'])).stdout,
+    );
+    expect(every).toMatchObject({
+      event: 'dry_run',
+      schedule: 'every 15m',
+      wouldDelete: counts.deletable,
+      total: 3000,
+      jitterMs: 30_000,
+      initialRun: true,
+    });
     expect(every.sql).toMatch(/DELETE FROM/);
     const at = every.runs.map((r: { at: string }) => Date.parse(r.at));
     expect(at.slice(1).map((t: number, i: number) => t - at[i])).toEqual([900_000, 900_000, 900_000, 900_000]);
     // The first run is at start (no jitter); every later one may come up to --jitter late.
-    expect(every.runs.map((r: { at: string; latest: string }) => Date.parse(r.latest) - Date.parse(r.at))).toEqual([0, 30_000, 30_000, 30_000, 30_000]);
+    expect(every.runs.map((r: { at: string; latest: string }) => Date.parse(r.latest) - Date.parse(r.at))).toEqual([
+      0, 30_000, 30_000, 30_000, 30_000,
+    ]);
 
-    const cron = JSON.parse((await dry(['schedule', '--dry-run', '--json', '--cron', '5 * * * *', '--no-initial-run'])).stdout);
+    const cron = JSON.parse(
+      (await dry(['schedule', '--dry-run', '--json', '--cron', '5 * * * *', '--no-initial-run'])).stdout,
+    );
     expect(cron.schedule).toBe('cron "5 * * * *"');
     expect(cron.runs).toHaveLength(5);
     for (const r of cron.runs) expect(new Date(r.at).getMinutes()).toBe(5);
@@ -110,16 +146,27 @@ describe('every --dry-run changes nothing', () => {
   test('create-index --dry-run prints the CREATE INDEX CONCURRENTLY; with an INVALID leftover, its DROP first', async () => {
     const missing = JSON.parse((await dry(['create-index', '--dry-run', '--yes', '--json'])).stdout);
     expect(missing).toMatchObject({ type: 'dry-run', index: 'ix_user_session_cre_at_exp_at', state: 'missing' });
-    expect(missing.statements.map((s: { sql: string }) => s.sql)).toEqual([expect.stringMatching(/CREATE INDEX CONCURRENTLY IF NOT EXISTS "ix_user_session_cre_at_exp_at"/)]);
-    expect((await dry(['create-index', '--dry-run'])).stdout).toMatch(/Index ix_user_session_cre_at_exp_at: missing\.[\s\S]*CREATE INDEX CONCURRENTLY/);
+    expect(missing.statements.map((s: { sql: string }) => s.sql)).toEqual([
+      expect.stringMatching(/CREATE INDEX CONCURRENTLY IF NOT EXISTS "ix_user_session_cre_at_exp_at"/),
+    ]);
+    expect((await dry(['create-index', '--dry-run'])).stdout).toMatch(
+      /Index ix_user_session_cre_at_exp_at: missing\.[\s\S]*CREATE INDEX CONCURRENTLY/,
+    );
 
     // An interrupted build's leftover, as the catalog shows one.
-    await db.pool.query(`CREATE INDEX "ix_user_session_cre_at_exp_at" ON public."UserSession" ("createdAt", "expiresAt")`);
-    await db.pool.query(`UPDATE pg_index SET indisvalid = false WHERE indexrelid = 'public.ix_user_session_cre_at_exp_at'::regclass`);
+    await db.pool.query(
+      `CREATE INDEX "ix_user_session_cre_at_exp_at" ON public."UserSession" ("createdAt", "expiresAt")`,
+    );
+    await db.pool.query(
+      `UPDATE pg_index SET indisvalid = false WHERE indexrelid = 'public.ix_user_session_cre_at_exp_at'::regclass`,
+    );
     try {
       const invalid = JSON.parse((await dry(['create-index', '--dry-run', '--json'])).stdout);
       expect(invalid.state).toBe('invalid');
-      expect(invalid.statements.map((s: { sql: string }) => s.sql)).toEqual([expect.stringMatching(/DROP INDEX CONCURRENTLY/), expect.stringMatching(/CREATE INDEX CONCURRENTLY/)]);
+      expect(invalid.statements.map((s: { sql: string }) => s.sql)).toEqual([
+        expect.stringMatching(/DROP INDEX CONCURRENTLY/),
+        expect.stringMatching(/CREATE INDEX CONCURRENTLY/),
+      ]);
       const text = (await dry(['create-index', '--dry-run', '--yes'])).stdout;
       expect(text.indexOf('DROP INDEX CONCURRENTLY')).toBeGreaterThan(0);
       expect(text.indexOf('CREATE INDEX CONCURRENTLY')).toBeGreaterThan(text.indexOf('DROP INDEX CONCURRENTLY'));
@@ -129,17 +176,28 @@ describe('every --dry-run changes nothing', () => {
   });
 
   test('rebuild --dry-run and rebuild --drop-backup --dry-run (also with --yes)', async () => {
-    const lines = (await dry(['rebuild', '--dry-run', '--yes', '--json'])).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = (await dry(['rebuild', '--dry-run', '--yes', '--json'])).stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.type)).toEqual(['preflight', 'plan']);
     await dry(['rebuild', '--dry-run']);
-    expect(JSON.parse((await dry(['rebuild', '--drop-backup', '--dry-run', '--yes', '--json'])).stdout)).toEqual({ type: 'backups', backups: [] });
+    expect(JSON.parse((await dry(['rebuild', '--drop-backup', '--dry-run', '--yes', '--json'])).stdout)).toEqual({
+      type: 'backups',
+      backups: [],
+    });
   });
 
   test('recover --dry-run, with nothing to recover and after an interrupted rebuild, finishing or undoing', async () => {
     expect((await dry(['recover', '--dry-run', '--yes'])).stdout).toMatch(/Nothing to recover/);
     // A rebuild stopped in the middle of its copy (SIGINT at the test pause point): exit 130, its objects left.
     const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'rebuild', '--yes', '--json'], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env(), HATCHET_SESSIONS_TEST_PAUSE_AT: 'mid:copy' },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '/tmp',
+        ...env(),
+        HATCHET_SESSIONS_TEST_PAUSE_AT: 'mid:copy',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
@@ -160,9 +218,14 @@ describe('every --dry-run changes nothing', () => {
     const left = await snapshot();
     expect((left.relations as string[]).some((r) => r.includes('UserSession_rebuild_log'))).toBe(true);
 
-    const finish = (await dry(['recover', '--dry-run', '--yes', '--json'])).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const finish = (await dry(['recover', '--dry-run', '--yes', '--json'])).stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(finish[0]).toMatchObject({ type: 'leftovers', found: true, swapped: false });
-    expect((await dry(['recover', '--dry-run'])).stdout).toMatch(/^Found: [\s\S]*Finish the rebuild from where it stopped/);
+    expect((await dry(['recover', '--dry-run'])).stdout).toMatch(
+      /^Found: [\s\S]*Finish the rebuild from where it stopped/,
+    );
     expect((await dry(['recover', '--undo', '--dry-run', '--yes'])).stdout).toMatch(/Undo: remove the capture trigger/);
     expect(await snapshot()).toEqual(left);
 

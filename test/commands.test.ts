@@ -26,29 +26,38 @@ function usageErrorOf(argv: string[]): ToolError {
 describe('the parser takes exactly the flags each command declares', () => {
   const every = [...allFlags().values()];
 
-  test.each(COMMANDS.map((c) => [c]))('%s: every flag it owns is accepted, every other one refused (exit 2) naming its flags', (command) => {
-    const own = new Set(flagsOf(command).map((f) => f.name));
-    expect(own.size).toBeGreaterThan(1);
-    for (const f of every) {
-      const argv = argvFor(command, sampleArgs(f));
-      if (own.has(f.name)) {
-        expect(parseConfig(argv, {}).command, argv.join(' ')).toBe(command);
-        continue;
+  test.each(COMMANDS.map((c) => [c]))(
+    '%s: every flag it owns is accepted, every other one refused (exit 2) naming its flags',
+    (command) => {
+      const own = new Set(flagsOf(command).map((f) => f.name));
+      expect(own.size).toBeGreaterThan(1);
+      for (const f of every) {
+        const argv = argvFor(command, sampleArgs(f));
+        if (own.has(f.name)) {
+          expect(parseConfig(argv, {}).command, argv.join(' ')).toBe(command);
+          continue;
+        }
+        const err = usageErrorOf(argv);
+        expect(err.exitCode, argv.join(' ')).toBe(EXIT.usage);
+        expect(err.message).toMatch(new RegExp(`^${command} does not take --${f.name} \\(`));
+        // One line, naming every flag the command does take.
+        expect(err.message).not.toContain('\n');
+        const listed = /Flags of (\S+): (.*)\.$/.exec(err.message);
+        expect(listed?.[1]).toBe(command);
+        expect(listed![2]!.split(', ').map((x) => x.replace(/^-h\//, '').replace(/^--/, ''))).toEqual(
+          flagsOf(command).map((x) => x.name),
+        );
       }
-      const err = usageErrorOf(argv);
-      expect(err.exitCode, argv.join(' ')).toBe(EXIT.usage);
-      expect(err.message).toMatch(new RegExp(`^${command} does not take --${f.name} \\(`));
-      // One line, naming every flag the command does take.
-      expect(err.message).not.toContain('\n');
-      const listed = /Flags of (\S+): (.*)\.$/.exec(err.message);
-      expect(listed?.[1]).toBe(command);
-      expect(listed![2]!.split(', ').map((x) => x.replace(/^-h\//, '').replace(/^--/, ''))).toEqual(flagsOf(command).map((x) => x.name));
-    }
-  });
+    },
+  );
 
   test('the examples of the issue are refused', () => {
-    expect(usageErrorOf(['status', '--every', '1h']).message).toMatch(/^status does not take --every \(schedule does\)\. Flags of status: --json, /);
-    expect(usageErrorOf(['schedule', '--max-rows', '5']).message).toMatch(/^schedule does not take --max-rows \(drain does\)/);
+    expect(usageErrorOf(['status', '--every', '1h']).message).toMatch(
+      /^status does not take --every \(schedule does\)\. Flags of status: --json, /,
+    );
+    expect(usageErrorOf(['schedule', '--max-rows', '5']).message).toMatch(
+      /^schedule does not take --max-rows \(drain does\)/,
+    );
     expect(usageErrorOf(['create-index', '--every', '1h', '--yes']).exitCode).toBe(EXIT.usage);
     expect(usageErrorOf(['help', '--json']).message).toMatch(/^help does not take --json/);
   });
@@ -60,10 +69,14 @@ describe('the parser takes exactly the flags each command declares', () => {
 
   test("values are checked by the flag's kind before anything runs", () => {
     expect(usageErrorOf(['drain', '--nice', 'fast']).message).toMatch(/--nice "fast" is not a number/);
-    expect(usageErrorOf(['rebuild', '--swap-timeout', 'soon']).message).toMatch(/--swap-timeout "soon" is not a duration/);
+    expect(usageErrorOf(['rebuild', '--swap-timeout', 'soon']).message).toMatch(
+      /--swap-timeout "soon" is not a duration/,
+    );
     expect(usageErrorOf(['schedule', '--metrics-port', '70000']).message).toMatch(/between 0 and 65535/);
     expect(usageErrorOf(['drain', '--wal-compression', 'zip']).message).toMatch(/auto, zstd, lz4, pglz, server/);
-    expect(parseConfig(['drain', '--max-lag', 'off', '--max-active', 'off', '--max-wal-rate', 'off'], {}).flags['max-lag']).toBe('off');
+    expect(
+      parseConfig(['drain', '--max-lag', 'off', '--max-active', 'off', '--max-wal-rate', 'off'], {}).flags['max-lag'],
+    ).toBe('off');
   });
 
   test('a flag keeps its name, kind and default wherever it appears', () => {
@@ -71,14 +84,25 @@ describe('the parser takes exactly the flags each command declares', () => {
     for (const c of COMMANDS) {
       for (const f of flagsOf(c)) {
         const first = seen.get(f.name);
-        if (first) expect({ name: f.name, type: f.type, value: f.value, default: f.default, short: f.short }).toEqual({ name: first.name, type: first.type, value: first.value, default: first.default, short: first.short });
+        if (first)
+          expect({ name: f.name, type: f.type, value: f.value, default: f.default, short: f.short }).toEqual({
+            name: first.name,
+            type: first.type,
+            value: first.value,
+            default: first.default,
+            short: first.short,
+          });
         else seen.set(f.name, f);
       }
     }
   });
 
   test('every command that writes has a --dry-run; the read-only ones have none', () => {
-    for (const c of COMMAND_TABLE) expect({ command: c.name, dryRun: flagsOf(c.name).some((f) => f.name === 'dry-run') }).toEqual({ command: c.name, dryRun: c.writes });
+    for (const c of COMMAND_TABLE)
+      expect({ command: c.name, dryRun: flagsOf(c.name).some((f) => f.name === 'dry-run') }).toEqual({
+        command: c.name,
+        dryRun: c.writes,
+      });
   });
 
   test('help <command> names the command; help <unknown> is refused', () => {
@@ -89,12 +113,15 @@ describe('the parser takes exactly the flags each command declares', () => {
 });
 
 describe('help comes from the table', () => {
-  test.each(COMMANDS.map((c) => [c]))('%s --help lists every flag it takes, with its help text, and no other', (command) => {
-    const text = commandHelp(command);
-    const listed = [...text.matchAll(/^ {2}(?:-h, )?--([a-z-]+)/gm)].map((m) => m[1]);
-    expect(listed).toEqual(flagsOf(command).map((f) => f.name));
-    for (const f of flagsOf(command)) expect(text).toContain(f.help);
-  });
+  test.each(COMMANDS.map((c) => [c]))(
+    '%s --help lists every flag it takes, with its help text, and no other',
+    (command) => {
+      const text = commandHelp(command);
+      const listed = [...text.matchAll(/^ {2}(?:-h, )?--([a-z-]+)/gm)].map((m) => m[1]);
+      expect(listed).toEqual(flagsOf(command).map((f) => f.name));
+      for (const f of flagsOf(command)) expect(text).toContain(f.help);
+    },
+  );
 
   test('the list names every command with its own flags', () => {
     const text = usage();
@@ -123,7 +150,9 @@ function readmeFlagTables(): Array<{ heading: string; commands: string[]; flags:
       flags.push(...[...first.matchAll(/`(?:-h`, `)?--([a-z-]+)/g)].map((m) => m[1]!));
       if (/`-h`/.test(first)) expect(first).toContain('--help');
     }
-    const commands = heading.startsWith('Flags of every command that connects') ? ['*'] : [...heading.matchAll(/`([a-z-]+)`/g)].map((m) => m[1]!);
+    const commands = heading.startsWith('Flags of every command that connects')
+      ? ['*']
+      : [...heading.matchAll(/`([a-z-]+)`/g)].map((m) => m[1]!);
     tables.push({ heading, commands, flags });
   }
   return tables;
@@ -144,12 +173,16 @@ describe('README.md documents the flags the table declares', () => {
     const own = tables.filter((t) => t.commands.includes(command));
     // A command with flags of its own has exactly one table of them; one without, none.
     expect(own.length).toBe(def.own.length > 0 ? 1 : 0);
-    const documented = [...(own[0]?.flags ?? []), ...(def.connects ? shared[0]!.flags : GLOBAL_FLAGS.map((f) => f.name))];
+    const documented = [
+      ...(own[0]?.flags ?? []),
+      ...(def.connects ? shared[0]!.flags : GLOBAL_FLAGS.map((f) => f.name)),
+    ];
     expect(sorted(documented)).toEqual(sorted(flagsOf(command).map((f) => f.name)));
   });
 
   test('no table documents a command that does not exist', () => {
-    for (const t of tables) for (const c of t.commands) if (c !== '*') expect(COMMANDS as readonly string[]).toContain(c);
+    for (const t of tables)
+      for (const c of t.commands) if (c !== '*') expect(COMMANDS as readonly string[]).toContain(c);
   });
 
   test('the commands table of the README names only flags each command takes', () => {

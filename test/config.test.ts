@@ -16,13 +16,25 @@ describe('connection precedence', () => {
   const pgEnv = { PGHOST: 'pg.local', PGUSER: 'alice', PGPASSWORD: 'pg-secret', PGDATABASE: 'app' };
 
   test('--database-url wins over everything', () => {
-    const t = target(resolveTarget('postgres://u:p1@flag.host:6000/flagdb', { DATABASE_URL: 'postgres://x:y@env/db', ...hatchet, ...pgEnv }, false));
+    const t = target(
+      resolveTarget(
+        'postgres://u:p1@flag.host:6000/flagdb',
+        { DATABASE_URL: 'postgres://x:y@env/db', ...hatchet, ...pgEnv },
+        false,
+      ),
+    );
     expect(t.source).toBe('--database-url');
     expect(t.endpoint).toEqual({ host: 'flag.host', port: 6000, database: 'flagdb', user: 'u' });
   });
 
   test('DATABASE_URL before Hatchet variables and PG*', () => {
-    const t = target(resolveTarget(undefined, { DATABASE_URL: 'postgresql://x:y@env.host/envdb?sslmode=verify-full', ...hatchet, ...pgEnv }, false));
+    const t = target(
+      resolveTarget(
+        undefined,
+        { DATABASE_URL: 'postgresql://x:y@env.host/envdb?sslmode=verify-full', ...hatchet, ...pgEnv },
+        false,
+      ),
+    );
     expect(t.source).toBe('DATABASE_URL');
     expect(t.endpoint.host).toBe('env.host');
     expect(t.sslMode).toBe('verify-full');
@@ -54,20 +66,39 @@ describe('connection precedence', () => {
   });
 
   test('the pooler and replica URLs are never used', () => {
-    expect(resolveTarget(undefined, { DATABASE_PGBOUNCER_URL: 'postgres://a:b@pooler/db', READ_REPLICA_DATABASE_URL: 'postgres://a:b@replica/db' }, false)).toBe('demo');
+    expect(
+      resolveTarget(
+        undefined,
+        { DATABASE_PGBOUNCER_URL: 'postgres://a:b@pooler/db', READ_REPLICA_DATABASE_URL: 'postgres://a:b@replica/db' },
+        false,
+      ),
+    ).toBe('demo');
   });
 });
 
 describe('flags', () => {
   test('defaults', () => {
     const c = parseConfig([], {});
-    expect(c).toMatchObject({ command: 'console', schema: 'public', connectTimeoutMs: 10_000, readOnly: false, json: false, target: 'demo' });
+    expect(c).toMatchObject({
+      command: 'console',
+      schema: 'public',
+      connectTimeoutMs: 10_000,
+      readOnly: false,
+      json: false,
+      target: 'demo',
+    });
     expect(c.demo).toEqual({ reset: false, withoutIndex: false, rows: 300_000 });
   });
 
   test('status --json --schema --read-only --connect-timeout', () => {
     const c = parseConfig(['status', '--json', '--schema', 'hatchet', '--read-only', '--connect-timeout', '3s'], {});
-    expect(c).toMatchObject({ command: 'status', json: true, schema: 'hatchet', readOnly: true, connectTimeoutMs: 3000 });
+    expect(c).toMatchObject({
+      command: 'status',
+      json: true,
+      schema: 'hatchet',
+      readOnly: true,
+      connectTimeoutMs: 3000,
+    });
   });
 
   test.each([
@@ -103,7 +134,10 @@ describe('flags', () => {
   test('SSL modes behave like libpq', () => {
     expect(sslFromMode('disable').ssl).toBe(false);
     expect(sslFromMode('require').ssl).toEqual({ rejectUnauthorized: false });
-    const verifyCa = sslFromMode('verify-ca').ssl as { rejectUnauthorized: boolean; checkServerIdentity: () => unknown };
+    const verifyCa = sslFromMode('verify-ca').ssl as {
+      rejectUnauthorized: boolean;
+      checkServerIdentity: () => unknown;
+    };
     expect(verifyCa.rejectUnauthorized).toBe(true);
     expect(verifyCa.checkServerIdentity()).toBeUndefined(); // CA checked, host name not
     expect(sslFromMode('verify-full').ssl).toEqual({ rejectUnauthorized: true });
@@ -133,7 +167,13 @@ describe('password redaction', () => {
       [{ code: '28P01', message: 'password authentication failed' }, /authentication failed for user "bob"/],
       [{ code: '3D000' }, /database "sessions_db" does not exist/],
       [{ message: 'The server does not support SSL connections' }, /does not offer TLS/],
-      [{ code: '28000', message: 'no pg_hba.conf entry for host "1.2.3.4", user "bob", database "hatchet", no encryption' }, /requires TLS/],
+      [
+        {
+          code: '28000',
+          message: 'no pg_hba.conf entry for host "1.2.3.4", user "bob", database "hatchet", no encryption',
+        },
+        /requires TLS/,
+      ],
     ];
     for (const [err, message] of cases) {
       const e = connectionError(err, at);
@@ -145,13 +185,23 @@ describe('password redaction', () => {
 
 describe('poolers', () => {
   test("Hatchet's PgBouncer URL as the connection is refused with the direct URL to use", () => {
-    const env = { DATABASE_URL: 'postgres://hatchet:pw@pgbouncer:6432/hatchet', DATABASE_PGBOUNCER_URL: 'postgres://hatchet:pw@pgbouncer:6432/hatchet' };
-    expect(() => parseConfig(['status'], env)).toThrow(/DATABASE_PGBOUNCER_URL \(a transaction-mode pooler\)\. Use the direct primary/);
-    expect(parseConfig(['status'], { ...env, DATABASE_URL: 'postgres://hatchet:pw@postgres:5432/hatchet' }).command).toBe('status');
+    const env = {
+      DATABASE_URL: 'postgres://hatchet:pw@pgbouncer:6432/hatchet',
+      DATABASE_PGBOUNCER_URL: 'postgres://hatchet:pw@pgbouncer:6432/hatchet',
+    };
+    expect(() => parseConfig(['status'], env)).toThrow(
+      /DATABASE_PGBOUNCER_URL \(a transaction-mode pooler\)\. Use the direct primary/,
+    );
+    expect(
+      parseConfig(['status'], { ...env, DATABASE_URL: 'postgres://hatchet:pw@postgres:5432/hatchet' }).command,
+    ).toBe('status');
   });
 
   test('a pooler that refuses our startup settings is named as such (exit 2)', () => {
-    const e = connectionError({ code: '08P01', message: 'unsupported startup parameter: options' }, { host: 'pgb', port: 6432, database: 'd', user: 'u' });
+    const e = connectionError(
+      { code: '08P01', message: 'unsupported startup parameter: options' },
+      { host: 'pgb', port: 6432, database: 'd', user: 'u' },
+    );
     expect(e.exitCode).toBe(EXIT.usage);
     expect(e.message).toMatch(/looks like PgBouncer.*not DATABASE_PGBOUNCER_URL/);
   });

@@ -59,7 +59,10 @@ describe.skipIf(!hasTmux)('the console in a terminal', () => {
     const f = path.join(dir, 'exit-code');
     return fs.existsSync(f) && fs.readFileSync(f, 'utf8').trim() !== '' ? Number(fs.readFileSync(f, 'utf8')) : null;
   };
-  const consolePid = () => Number(execFileSync('pgrep', ['-f', '^hatchet-sessions --demo-rows 5000'], { encoding: 'utf8' }).trim().split('\n')[0]);
+  const consolePid = () =>
+    Number(
+      execFileSync('pgrep', ['-f', '^hatchet-sessions --demo-rows 5000'], { encoding: 'utf8' }).trim().split('\n')[0],
+    );
 
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hatchet-sessions-tty-'));
@@ -74,48 +77,61 @@ describe.skipIf(!hasTmux)('the console in a terminal', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  test('first start seeds the demo and shows the dashboard; resize; q exits 0 and stops the server', { timeout: 120_000 }, async () => {
-    start(120, 40);
-    await until(() => /Sessions exact as of/.test(screen()), 'the dashboard');
-    const first = screen();
-    expect(first).toContain('DEMO DATABASE');
-    expect(first).toMatch(/total\s+5,0\d\d/);
-    expect(first).toMatch(/\?\s+help/);
-    expect(first).not.toContain(fs.readFileSync(path.join(demoDir(), 'demo.json'), 'utf8').match(/"password":"([^"]+)"/)![1]);
-    tmux('resize-window', '-t', 'console', '-x', '60', '-y', '20');
-    await until(() => screen().split('\n').length <= 20 && /q\s+quit/.test(screen()), 'a re-layout at 60x20');
-    for (const line of screen().split('\n')) expect(line.length).toBeLessThanOrEqual(60);
-    tmux('resize-window', '-t', 'console', '-x', '120', '-y', '40');
-    await until(() => /Sessions exact as of/.test(screen()) && /Size/.test(screen()), 'a re-layout at 120x40');
-    tmux('send-keys', '-t', 'console', 'q');
-    await until(() => exitCode() !== null, 'the exit', 15_000);
-    expect(exitCode()).toBe(0);
-    expect(postgresRunning()).toBe(false);
-    tmux('kill-session', '-t', 'console');
-  });
+  test(
+    'first start seeds the demo and shows the dashboard; resize; q exits 0 and stops the server',
+    { timeout: 120_000 },
+    async () => {
+      start(120, 40);
+      await until(() => /Sessions exact as of/.test(screen()), 'the dashboard');
+      const first = screen();
+      expect(first).toContain('DEMO DATABASE');
+      expect(first).toMatch(/total\s+5,0\d\d/);
+      expect(first).toMatch(/\?\s+help/);
+      expect(first).not.toContain(
+        fs.readFileSync(path.join(demoDir(), 'demo.json'), 'utf8').match(/"password":"([^"]+)"/)![1],
+      );
+      tmux('resize-window', '-t', 'console', '-x', '60', '-y', '20');
+      await until(() => screen().split('\n').length <= 20 && /q\s+quit/.test(screen()), 'a re-layout at 60x20');
+      for (const line of screen().split('\n')) expect(line.length).toBeLessThanOrEqual(60);
+      tmux('resize-window', '-t', 'console', '-x', '120', '-y', '40');
+      await until(() => /Sessions exact as of/.test(screen()) && /Size/.test(screen()), 'a re-layout at 120x40');
+      tmux('send-keys', '-t', 'console', 'q');
+      await until(() => exitCode() !== null, 'the exit', 15_000);
+      expect(exitCode()).toBe(0);
+      expect(postgresRunning()).toBe(false);
+      tmux('kill-session', '-t', 'console');
+    },
+  );
 
-  test('SIGKILL leaves the demo server running; the next start takes it over and q stops it', { timeout: 90_000 }, async () => {
-    start(100, 30);
-    await until(() => /Sessions exact as of/.test(screen()), 'the dashboard', 20_000);
-    process.kill(consolePid(), 'SIGKILL');
-    await until(() => exitCode() !== null, 'the shell to see the kill', 15_000);
-    expect(postgresRunning()).toBe(true); // nothing could stop it
-    start(100, 30);
-    await until(() => /Sessions exact as of/.test(screen()), 'the dashboard after the kill', 30_000);
-    tmux('send-keys', '-t', 'console', 'q');
-    await until(() => exitCode() !== null, 'the exit', 15_000);
-    expect(exitCode()).toBe(0);
-    expect(postgresRunning()).toBe(false);
-    tmux('kill-session', '-t', 'console');
-  });
+  test(
+    'SIGKILL leaves the demo server running; the next start takes it over and q stops it',
+    { timeout: 90_000 },
+    async () => {
+      start(100, 30);
+      await until(() => /Sessions exact as of/.test(screen()), 'the dashboard', 20_000);
+      process.kill(consolePid(), 'SIGKILL');
+      await until(() => exitCode() !== null, 'the shell to see the kill', 15_000);
+      expect(postgresRunning()).toBe(true); // nothing could stop it
+      start(100, 30);
+      await until(() => /Sessions exact as of/.test(screen()), 'the dashboard after the kill', 30_000);
+      tmux('send-keys', '-t', 'console', 'q');
+      await until(() => exitCode() !== null, 'the exit', 15_000);
+      expect(exitCode()).toBe(0);
+      expect(postgresRunning()).toBe(false);
+      tmux('kill-session', '-t', 'console');
+    },
+  );
 
-  test.each(['SIGTERM', 'SIGHUP', 'SIGINT'] as const)('%s: the console quits cleanly, the server stops', async (signal) => {
-    start(100, 30);
-    await until(() => /Sessions exact as of/.test(screen()), 'the dashboard (second start: no seeding)', 20_000);
-    process.kill(consolePid(), signal);
-    await until(() => exitCode() !== null, 'the exit', 15_000);
-    expect(exitCode()).toBe(0);
-    expect(postgresRunning()).toBe(false);
-    tmux('kill-session', '-t', 'console');
-  });
+  test.each(['SIGTERM', 'SIGHUP', 'SIGINT'] as const)(
+    '%s: the console quits cleanly, the server stops',
+    async (signal) => {
+      start(100, 30);
+      await until(() => /Sessions exact as of/.test(screen()), 'the dashboard (second start: no seeding)', 20_000);
+      process.kill(consolePid(), signal);
+      await until(() => exitCode() !== null, 'the exit', 15_000);
+      expect(exitCode()).toBe(0);
+      expect(postgresRunning()).toBe(false);
+      tmux('kill-session', '-t', 'console');
+    },
+  );
 });

@@ -26,7 +26,8 @@ function alive(pid: number): boolean {
   }
 }
 
-const postmasterPid = (dataDir: string) => Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+const postmasterPid = (dataDir: string) =>
+  Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
 
 describe('the embedded demo database', () => {
   test('first start creates and seeds it; the next reuses it; stop leaves no server', async () => {
@@ -73,7 +74,9 @@ describe('the embedded demo database', () => {
   });
 
   test('status --demo runs on it and stops the server on exit', async () => {
-    const result = await runCli(['status', '--demo', '--json'], { HATCHET_SESSIONS_DEMO_DIR: process.env.HATCHET_SESSIONS_DEMO_DIR! });
+    const result = await runCli(['status', '--demo', '--json'], {
+      HATCHET_SESSIONS_DEMO_DIR: process.env.HATCHET_SESSIONS_DEMO_DIR!,
+    });
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout).total).toBe(1000);
     const pidFile = path.join(process.env.HATCHET_SESSIONS_DEMO_DIR!, 'data', 'postmaster.pid');
@@ -106,7 +109,10 @@ describe('the embedded demo database', () => {
       console.log('ready');
       process.stdin.resume();
       process.stdin.on('end', () => void demo.stop());`;
-    const owner = spawn(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env }, stdio: ['pipe', 'pipe', 'inherit'] });
+    const owner = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      env: { ...process.env },
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
     const ended = new Promise<number | null>((resolve) => owner.on('close', resolve));
     await new Promise<void>((resolve) => owner.stdout!.on('data', (d) => String(d).includes('ready') && resolve()));
     const joined = await startDemo({ reset: false, withoutIndex: false, rows: 1000 });

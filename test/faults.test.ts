@@ -3,7 +3,14 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ConnectionTarget } from '../src/config.js';
 import { DrainOperation } from '../src/drain/operation.js';
 import { exactStatus } from '../src/status.js';
-import { createTestDatabase, seedHatchet, startOwnServer, TABLE, type OwnServer, type TestDatabase } from './helpers.js';
+import {
+  createTestDatabase,
+  seedHatchet,
+  startOwnServer,
+  TABLE,
+  type OwnServer,
+  type TestDatabase,
+} from './helpers.js';
 
 /** Wait until `check` holds, polling every `everyMs` (at most 60 s). */
 async function until(check: () => boolean, everyMs = 10): Promise<void> {
@@ -79,8 +86,15 @@ describe('the drain survives timeouts', () => {
     await db.pool.query(`CREATE SEQUENCE slow_once`);
     await db.pool.query(`CREATE FUNCTION slow_once() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN IF nextval('slow_once') = 1 THEN PERFORM pg_sleep(6); END IF; RETURN OLD; END $$`);
-    await db.pool.query(`CREATE TRIGGER slow_once BEFORE DELETE ON "UserSession" FOR EACH ROW EXECUTE FUNCTION slow_once()`);
-    const drain = new DrainOperation({ target: db.target, table: TABLE, connectTimeoutMs: 5000, throttle: { nice: 0, targetBatchMs: 20 } });
+    await db.pool.query(
+      `CREATE TRIGGER slow_once BEFORE DELETE ON "UserSession" FOR EACH ROW EXECUTE FUNCTION slow_once()`,
+    );
+    const drain = new DrainOperation({
+      target: db.target,
+      table: TABLE,
+      connectTimeoutMs: 5000,
+      throttle: { nice: 0, targetBatchMs: 20 },
+    });
     const retries: string[] = [];
     drain.subscribe((e) => e.type === 'retry' && retries.push(e.error));
     const summary = await drain.start();
@@ -113,7 +127,12 @@ describe('the drain survives a server restart', () => {
     const kept = await keptIds(c);
     await c.end();
     // Small, slow batches so the restart lands in the middle of the sweep.
-    const drain = new DrainOperation({ target, table: TABLE, connectTimeoutMs: 2000, throttle: { nice: 2, targetBatchMs: 5, initialBlocks: 2, maxBlocks: 4 } });
+    const drain = new DrainOperation({
+      target,
+      table: TABLE,
+      connectTimeoutMs: 2000,
+      throttle: { nice: 2, targetBatchMs: 5, initialBlocks: 2, maxBlocks: 4 },
+    });
     let sawLoss = false;
     drain.subscribe((e) => e.type === 'retry' && e.reconnect && (sawLoss = true));
     const running = drain.start();
@@ -132,7 +151,9 @@ describe('the drain survives a server restart', () => {
     c = admin();
     await c.connect();
     expect(await lost(c, kept)).toEqual([]);
-    const left = await c.query(`SELECT count(*)::int AS n FROM "UserSession" WHERE "expiresAt" < NOW() OR ("userId" IS NULL AND "createdAt" < NOW() - INTERVAL '24 hours')`);
+    const left = await c.query(
+      `SELECT count(*)::int AS n FROM "UserSession" WHERE "expiresAt" < NOW() OR ("userId" IS NULL AND "createdAt" < NOW() - INTERVAL '24 hours')`,
+    );
     expect(left.rows[0].n).toBe(0);
     await c.end();
   });
@@ -156,7 +177,8 @@ describe('a server crash under an unthrottled drain (--nice 0: batches commit wi
       await c.connect();
       return c;
     };
-    const totalRows = async (c: pg.Client) => Number((await c.query('SELECT count(*) AS n FROM "UserSession"')).rows[0].n);
+    const totalRows = async (c: pg.Client) =>
+      Number((await c.query('SELECT count(*) AS n FROM "UserSession"')).rows[0].n);
     let c = await admin();
     const kept = await keptIds(c);
     const rowsBefore = await totalRows(c);

@@ -14,6 +14,9 @@ export function sampleArgs(f: FlagDef): string[] {
     case 'choice':
       return [`--${f.name}`, f.type.values[0]!];
     case 'text':
-      return [`--${f.name}`, f.name === 'database-url' ? 'postgres://u:p@127.0.0.1:1/db' : f.name === 'cron' ? '5 * * * *' : 'x'];
+      return [
+        `--${f.name}`,
+        f.name === 'database-url' ? 'postgres://u:p@127.0.0.1:1/db' : f.name === 'cron' ? '5 * * * *' : 'x',
+      ];
   }
 }

@@ -10,7 +10,9 @@ describe('growth figures on a known history', () => {
   beforeAll(async () => {
     db = await createTestDatabase('growth');
     await createHatchetSchema(db);
-    const user = (await db.pool.query(`INSERT INTO "User" (id, email) VALUES (gen_random_uuid(), 'g@example.com') RETURNING id`)).rows[0].id;
+    const user = (
+      await db.pool.query(`INSERT INTO "User" (id, email) VALUES (gen_random_uuid(), 'g@example.com') RETURNING id`)
+    ).rows[0].id;
     const at = async (n: number, createdAt: string, auth = false) =>
       db.pool.query(
         `INSERT INTO "UserSession" (id, "createdAt", "updatedAt", "userId", "expiresAt")
@@ -91,7 +93,9 @@ describe("ranges on createdAt use Hatchet's index when it exists", () => {
 
   test('with the index: an index scan; without: a sequential scan', async () => {
     const plan = async (name: string) =>
-      (await db.pool.query(`EXPLAIN ${sql(name, TABLE).replace(/^--.*$/gm, '')}`)).rows.map((r) => r['QUERY PLAN']).join('\n');
+      (await db.pool.query(`EXPLAIN ${sql(name, TABLE).replace(/^--.*$/gm, '')}`)).rows
+        .map((r) => r['QUERY PLAN'])
+        .join('\n');
     expect(await plan('inspect/growth_hourly')).toContain('ix_user_session_cre_at_exp_at');
     expect(await plan('inspect/recent_created')).toContain('ix_user_session_cre_at_exp_at');
     expect(await plan('inspect/growth_rates')).toContain('ix_user_session_cre_at_exp_at');

@@ -16,7 +16,18 @@ import { detectLeftovers } from '../src/rebuild/leftovers.js';
 import { rebuildNames } from '../src/rebuild/names.js';
 import { SIGNAL_EXIT, STOP_SIGNALS, type StopSignal } from '../src/signals.js';
 import { rawSql } from '../src/sql.js';
-import { adminQuery, createTestDatabase, ROOT, runCli, seedHatchet, startOwnServer, TABLE, urlFor, type OwnServer, type TestDatabase } from './helpers.js';
+import {
+  adminQuery,
+  createTestDatabase,
+  ROOT,
+  runCli,
+  seedHatchet,
+  startOwnServer,
+  TABLE,
+  urlFor,
+  type OwnServer,
+  type TestDatabase,
+} from './helpers.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -67,12 +78,16 @@ function expectNoStack(stderr: string): void {
 
 // Hatchet's rule from sql/rule.sql, evaluated ten minutes from now: a row it keeps then is kept now and all through
 // the test, whatever the clock does meanwhile.
-const RULE = rawSql('rule').replace(/^--.*$/gm, '').trim();
+const RULE = rawSql('rule')
+  .replace(/^--.*$/gm, '')
+  .trim();
 const RULE_LATER = RULE.replaceAll('NOW()', `(NOW() + INTERVAL '10 minutes')`);
 
 /** The sessions the rule surely keeps, id -> the whole row as text. */
 async function surelyKept(db: pg.Pool | pg.Client): Promise<Map<string, string>> {
-  const { rows } = await db.query(`SELECT id::text AS id, t::text AS image FROM public."UserSession" t WHERE NOT ${RULE_LATER}`);
+  const { rows } = await db.query(
+    `SELECT id::text AS id, t::text AS image FROM public."UserSession" t WHERE NOT ${RULE_LATER}`,
+  );
   return new Map(rows.map((r) => [r.id, r.image]));
 }
 
@@ -149,7 +164,6 @@ async function silentServer(): Promise<{ port: number; connected: () => boolean;
   };
 }
 
-
 // ------------------------------------------------------------------------------------------------ start-up
 
 describe('a stop signal while connecting (start-up), every mode', () => {
@@ -174,11 +188,14 @@ describe('a stop signal while connecting (start-up), every mode', () => {
         cases.slice(i, i + 6).map(async ({ args, stopped, signal }) => {
           const server = await silentServer();
           try {
-            const run = start([...args, '--connect-timeout', '60s'], { DATABASE_URL: `postgres://hatchet:start-up-secret@127.0.0.1:${server.port}/hatchet` });
+            const run = start([...args, '--connect-timeout', '60s'], {
+              DATABASE_URL: `postgres://hatchet:start-up-secret@127.0.0.1:${server.port}/hatchet`,
+            });
             let exited = false;
             void run.exited.then(() => (exited = true));
             await waitFor(`${args.join(' ')} to connect`, () => {
-              if (exited) throw new Error(`${args.join(' ')} exited before connecting: ${run.out.stdout}${run.out.stderr}`);
+              if (exited)
+                throw new Error(`${args.join(' ')} exited before connecting: ${run.out.stdout}${run.out.stderr}`);
               return server.connected();
             });
             const sentAt = Date.now();
@@ -202,7 +219,9 @@ describe('a stop signal while connecting (start-up), every mode', () => {
     const server = await silentServer();
     const port = server.port;
     server.close(); // nothing listens there any more
-    const run = start(['schedule', '--json'], { DATABASE_URL: `postgres://hatchet:x-secret@127.0.0.1:${port}/hatchet` });
+    const run = start(['schedule', '--json'], {
+      DATABASE_URL: `postgres://hatchet:x-secret@127.0.0.1:${port}/hatchet`,
+    });
     await waitFor('connection_lost', () => run.lines().some((l) => l.event === 'connection_lost'));
     run.child.kill('SIGHUP');
     expect((await run.exited).code).toBe(0);
@@ -222,24 +241,27 @@ describe('drain', () => {
 
   const count = async () => (await db.pool.query('SELECT count(*)::int AS n FROM "UserSession"')).rows[0].n as number;
 
-  test.each(STOP_SIGNALS)('%s mid-batches: stops after the current batch, prints the summary, exit 0, nothing kept lost', async (signal) => {
-    await reseed(db, 20_000);
-    const kept = await surelyKept(db.pool);
-    const keptBefore = await keptCount(db.pool);
-    const before = await count();
-    const run = start(['drain', '--yes', '--json', '--target-batch-ms', '1', '--nice', '3'], env());
-    await waitFor('the first batches', async () => (await count()) < before);
-    run.child.kill(signal);
-    expect((await run.exited).code).toBe(0);
-    expect(run.out.stderr).toBe('');
-    const summary = run.lines().at(-1)!;
-    expect(summary).toMatchObject({ type: 'summary', stopReason: 'stopped', analyzed: true });
-    expect(summary.blocksSwept).toBeLessThan(summary.blocksTotal);
-    expect(summary.rowsDeleted).toBe(before - (await count()));
-    await expectAllThere(db.pool, kept);
-    expect(await keptCount(db.pool)).toBeGreaterThanOrEqual(keptBefore - 5); // (a few may age past the rule meanwhile)
-    expect(await ourBackends(db)).toBe(0);
-  });
+  test.each(STOP_SIGNALS)(
+    '%s mid-batches: stops after the current batch, prints the summary, exit 0, nothing kept lost',
+    async (signal) => {
+      await reseed(db, 20_000);
+      const kept = await surelyKept(db.pool);
+      const keptBefore = await keptCount(db.pool);
+      const before = await count();
+      const run = start(['drain', '--yes', '--json', '--target-batch-ms', '1', '--nice', '3'], env());
+      await waitFor('the first batches', async () => (await count()) < before);
+      run.child.kill(signal);
+      expect((await run.exited).code).toBe(0);
+      expect(run.out.stderr).toBe('');
+      const summary = run.lines().at(-1)!;
+      expect(summary).toMatchObject({ type: 'summary', stopReason: 'stopped', analyzed: true });
+      expect(summary.blocksSwept).toBeLessThan(summary.blocksTotal);
+      expect(summary.rowsDeleted).toBe(before - (await count()));
+      await expectAllThere(db.pool, kept);
+      expect(await keptCount(db.pool)).toBeGreaterThanOrEqual(keptBefore - 5); // (a few may age past the rule meanwhile)
+      expect(await ourBackends(db)).toBe(0);
+    },
+  );
 
   test('a second signal mid-batch or in the closing phase quits at once with 128 + its number; the open batch is rolled back', async () => {
     await reseed(db, 20_000);
@@ -265,30 +287,36 @@ describe('drain', () => {
     // What is left is found and finished by the next drain.
     const again = await runCli(['drain', '--yes', '--json', '--nice', '0'], env());
     expect(again.code).toBe(0);
-    expect(JSON.parse(again.stdout.trim().split('\n').at(-1)!)).toMatchObject({ stopReason: 'done', remainingDeletable: 0 });
+    expect(JSON.parse(again.stdout.trim().split('\n').at(-1)!)).toMatchObject({
+      stopReason: 'done',
+      remainingDeletable: 0,
+    });
     await expectAllThere(db.pool, kept);
   });
 
-  test.each(STOP_SIGNALS)('%s during the closing ANALYZE: it finishes the ANALYZE, prints the summary, exit 0', async (signal) => {
-    await reseed(db, 3000);
-    const kept = await surelyKept(db.pool);
-    // ANALYZE waits behind this lock; the batches (ROW EXCLUSIVE) do not.
-    const lock = await holdLock(db, 'LOCK TABLE "UserSession" IN SHARE UPDATE EXCLUSIVE MODE');
-    const run = start(['drain', '--yes', '--json', '--nice', '0'], env());
-    try {
-      await waitFor('the closing ANALYZE', () => waitingOnLock(db, '%ANALYZE%'));
-      run.child.kill(signal);
-      await sleep(300);
-      expect(run.child.exitCode).toBeNull(); // still waiting to finish the ANALYZE
-    } finally {
-      await lock.release();
-    }
-    expect((await run.exited).code).toBe(0);
-    expect(run.out.stderr).toBe('');
-    expect(run.lines().at(-1)).toMatchObject({ type: 'summary', stopReason: 'done', analyzed: true });
-    expect(run.lines().at(-1)!.remainingDeletable).toBeLessThanOrEqual(1); // (a row may age past the rule meanwhile)
-    await expectAllThere(db.pool, kept);
-  });
+  test.each(STOP_SIGNALS)(
+    '%s during the closing ANALYZE: it finishes the ANALYZE, prints the summary, exit 0',
+    async (signal) => {
+      await reseed(db, 3000);
+      const kept = await surelyKept(db.pool);
+      // ANALYZE waits behind this lock; the batches (ROW EXCLUSIVE) do not.
+      const lock = await holdLock(db, 'LOCK TABLE "UserSession" IN SHARE UPDATE EXCLUSIVE MODE');
+      const run = start(['drain', '--yes', '--json', '--nice', '0'], env());
+      try {
+        await waitFor('the closing ANALYZE', () => waitingOnLock(db, '%ANALYZE%'));
+        run.child.kill(signal);
+        await sleep(300);
+        expect(run.child.exitCode).toBeNull(); // still waiting to finish the ANALYZE
+      } finally {
+        await lock.release();
+      }
+      expect((await run.exited).code).toBe(0);
+      expect(run.out.stderr).toBe('');
+      expect(run.lines().at(-1)).toMatchObject({ type: 'summary', stopReason: 'done', analyzed: true });
+      expect(run.lines().at(-1)!.remainingDeletable).toBeLessThanOrEqual(1); // (a row may age past the rule meanwhile)
+      await expectAllThere(db.pool, kept);
+    },
+  );
 
   test('SIGHUP then SIGTERM during the closing VACUUM (--vacuum): quits at once with 143; nothing kept lost', async () => {
     await reseed(db, 3000);
@@ -323,41 +351,48 @@ describe('schedule', () => {
   });
   afterAll(() => db?.drop());
 
-  test.each(STOP_SIGNALS)('%s while idle between runs: exit 0 at once, "stopped", no connection left', async (signal) => {
-    await reseed(db, 2000);
-    const kept = await surelyKept(db.pool);
-    const run = start(['schedule', '--json', '--every', '1h', '--nice', '0'], env());
-    await waitFor('the first run to end', () => run.lines().some((l) => l.event === 'next_run'));
-    const sentAt = Date.now();
-    run.child.kill(signal);
-    expect((await run.exited).code).toBe(0);
-    expect(Date.now() - sentAt).toBeLessThan(3000);
-    expect(run.out.stderr).toBe('');
-    const events = run.lines().map((l) => l.event);
-    expect(events.slice(-2)).toEqual(['stopping', 'stopped']);
-    expect(events).toContain('run_finished');
-    expect(await ourBackends(db)).toBe(0);
-    await expectAllThere(db.pool, kept);
-  });
+  test.each(STOP_SIGNALS)(
+    '%s while idle between runs: exit 0 at once, "stopped", no connection left',
+    async (signal) => {
+      await reseed(db, 2000);
+      const kept = await surelyKept(db.pool);
+      const run = start(['schedule', '--json', '--every', '1h', '--nice', '0'], env());
+      await waitFor('the first run to end', () => run.lines().some((l) => l.event === 'next_run'));
+      const sentAt = Date.now();
+      run.child.kill(signal);
+      expect((await run.exited).code).toBe(0);
+      expect(Date.now() - sentAt).toBeLessThan(3000);
+      expect(run.out.stderr).toBe('');
+      const events = run.lines().map((l) => l.event);
+      expect(events.slice(-2)).toEqual(['stopping', 'stopped']);
+      expect(events).toContain('run_finished');
+      expect(await ourBackends(db)).toBe(0);
+      await expectAllThere(db.pool, kept);
+    },
+  );
 
-  test.each(STOP_SIGNALS)('%s mid-run: finishes the batch, releases the runner lock, exit 0 within 10 s, nothing kept lost', async (signal) => {
-    await reseed(db, 20_000);
-    const kept = await surelyKept(db.pool);
-    const count = async () => (await db.pool.query('SELECT count(*)::int AS n FROM "UserSession"')).rows[0].n as number;
-    const before = await count();
-    const run = start(['schedule', '--json', '--target-batch-ms', '1', '--nice', '20'], env());
-    await waitFor('the run to delete', async () => (await count()) < before);
-    const sentAt = Date.now();
-    run.child.kill(signal);
-    expect((await run.exited).code).toBe(0);
-    expect(Date.now() - sentAt).toBeLessThan(10_000);
-    expect(run.out.stderr).toBe('');
-    const lines = run.lines();
-    expect(lines.find((l) => l.event === 'run_finished')?.summary).toMatchObject({ stopReason: 'stopped' });
-    expect(lines.map((l) => l.event).slice(-1)).toEqual(['stopped']);
-    expect(await ourBackends(db)).toBe(0); // the advisory lock went with its connection
-    await expectAllThere(db.pool, kept);
-  });
+  test.each(STOP_SIGNALS)(
+    '%s mid-run: finishes the batch, releases the runner lock, exit 0 within 10 s, nothing kept lost',
+    async (signal) => {
+      await reseed(db, 20_000);
+      const kept = await surelyKept(db.pool);
+      const count = async () =>
+        (await db.pool.query('SELECT count(*)::int AS n FROM "UserSession"')).rows[0].n as number;
+      const before = await count();
+      const run = start(['schedule', '--json', '--target-batch-ms', '1', '--nice', '20'], env());
+      await waitFor('the run to delete', async () => (await count()) < before);
+      const sentAt = Date.now();
+      run.child.kill(signal);
+      expect((await run.exited).code).toBe(0);
+      expect(Date.now() - sentAt).toBeLessThan(10_000);
+      expect(run.out.stderr).toBe('');
+      const lines = run.lines();
+      expect(lines.find((l) => l.event === 'run_finished')?.summary).toMatchObject({ stopReason: 'stopped' });
+      expect(lines.map((l) => l.event).slice(-1)).toEqual(['stopped']);
+      expect(await ourBackends(db)).toBe(0); // the advisory lock went with its connection
+      await expectAllThere(db.pool, kept);
+    },
+  );
 });
 
 // ------------------------------------------------------------------------------------------------ create-index
@@ -379,25 +414,28 @@ describe('create-index', () => {
       )
     ).rows[0]?.s ?? 'missing';
 
-  test.each(STOP_SIGNALS)('%s while the concurrent build waits: cancelled, no INVALID index left, 128 + the number', async (signal) => {
-    // An open writer: CREATE INDEX CONCURRENTLY waits for it before building.
-    const writer = await holdLock(db, 'LOCK TABLE "UserSession" IN ROW EXCLUSIVE MODE');
-    const run = start(['create-index', '--yes', '--json'], env());
-    try {
-      await waitFor('the build to wait', () => waitingOnLock(db, '%CREATE INDEX CONCURRENTLY%'));
-      run.child.kill(signal);
-      // The build is cancelled once its leftover's DROP waits for the same writer: only then may the writer go.
-      await waitFor('the cleanup to wait', () => waitingOnLock(db, '%DROP INDEX CONCURRENTLY%'));
-    } finally {
-      await writer.release();
-    }
-    expect((await run.exited).code).toBe(SIGNAL_EXIT[signal]);
-    expectNoStack(run.out.stderr);
-    expect(run.lines().at(-1)).toMatchObject({ type: 'result', outcome: 'cancelled' });
-    expect(await indexState()).toBe('missing');
-    const status = JSON.parse((await runCli(['status', '--json'], env())).stdout);
-    expect(status.createdAtIndex).toBe('missing');
-  });
+  test.each(STOP_SIGNALS)(
+    '%s while the concurrent build waits: cancelled, no INVALID index left, 128 + the number',
+    async (signal) => {
+      // An open writer: CREATE INDEX CONCURRENTLY waits for it before building.
+      const writer = await holdLock(db, 'LOCK TABLE "UserSession" IN ROW EXCLUSIVE MODE');
+      const run = start(['create-index', '--yes', '--json'], env());
+      try {
+        await waitFor('the build to wait', () => waitingOnLock(db, '%CREATE INDEX CONCURRENTLY%'));
+        run.child.kill(signal);
+        // The build is cancelled once its leftover's DROP waits for the same writer: only then may the writer go.
+        await waitFor('the cleanup to wait', () => waitingOnLock(db, '%DROP INDEX CONCURRENTLY%'));
+      } finally {
+        await writer.release();
+      }
+      expect((await run.exited).code).toBe(SIGNAL_EXIT[signal]);
+      expectNoStack(run.out.stderr);
+      expect(run.lines().at(-1)).toMatchObject({ type: 'result', outcome: 'cancelled' });
+      expect(await indexState()).toBe('missing');
+      const status = JSON.parse((await runCli(['status', '--json'], env())).stdout);
+      expect(status.createdAtIndex).toBe('missing');
+    },
+  );
 
   test('a second signal while the cancelled build cleans up (waiting for a writer) quits at once; the next run finds the leftover', async () => {
     const writer = await holdLock(db, 'LOCK TABLE "UserSession" IN ROW EXCLUSIVE MODE');
@@ -455,14 +493,21 @@ describe('status and growth', () => {
         });
         const sentAt = Date.now();
         run.child.kill(signal);
-        expect({ command, signal, code: (await run.exited).code }).toEqual({ command, signal, code: SIGNAL_EXIT[signal] });
+        expect({ command, signal, code: (await run.exited).code }).toEqual({
+          command,
+          signal,
+          code: SIGNAL_EXIT[signal],
+        });
         expect(Date.now() - sentAt).toBeLessThan(2000);
         expectNoStack(run.out.stderr);
         expect(run.out.stdout).toBe('');
         // The abandoned query's backend would wait for the lock: end it, and wait until it is gone.
         const waiting = `FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`;
         await db.pool.query(`SELECT pg_terminate_backend(pid) ${waiting}`);
-        await waitFor('the abandoned backend to go', async () => (await db.pool.query(`SELECT 1 ${waiting}`)).rows.length === 0);
+        await waitFor(
+          'the abandoned backend to go',
+          async () => (await db.pool.query(`SELECT 1 ${waiting}`)).rows.length === 0,
+        );
       }
     } finally {
       await lock.release();
@@ -480,7 +525,8 @@ describe('rebuild and recover', () => {
   });
   afterAll(() => db?.drop());
 
-  const oid = async () => (await db.pool.query(`SELECT 'public."UserSession"'::regclass::oid::int AS oid`)).rows[0].oid as number;
+  const oid = async () =>
+    (await db.pool.query(`SELECT 'public."UserSession"'::regclass::oid::int AS oid`)).rows[0].oid as number;
   const insertKept = (n: number) =>
     db.pool.query(
       `INSERT INTO public."UserSession" (id, "expiresAt") SELECT gen_random_uuid(), NOW() + INTERVAL '1 day' FROM generate_series(1, $1) RETURNING id::text AS id, "UserSession"::text AS image`,
@@ -495,7 +541,8 @@ describe('rebuild and recover', () => {
         [[names.newTable, names.log, names.copied], names.trigger, names.func],
       )
     ).rows.map((r) => r.name);
-  const unfinished = async () => JSON.parse((await runCli(['status', '--json'], env())).stdout).unfinishedRebuild as string | null;
+  const unfinished = async () =>
+    JSON.parse((await runCli(['status', '--json'], env())).stdout).unfinishedRebuild as string | null;
 
   /** Start a rebuild (or recover) paused at `point`, send `signal` there; returns the run once it exited. */
   async function signalAt(args: string[], point: string, signal: StopSignal, whilePaused?: () => Promise<unknown>) {
@@ -526,7 +573,9 @@ describe('rebuild and recover', () => {
       const oidBefore = await oid();
       const all = await allRows(db.pool);
       const kept = await surelyKept(db.pool);
-      const { run, exit, written } = await signalAt(['rebuild', '--yes', '--json'], m.point, m.signal, () => insertKept(10));
+      const { run, exit, written } = await signalAt(['rebuild', '--yes', '--json'], m.point, m.signal, () =>
+        insertKept(10),
+      );
       expect(exit.code).toBe(SIGNAL_EXIT[m.signal]);
       expect(run.out.stderr.replace(/^test-pause .*\n/m, '')).toBe('');
       expect(run.lines().at(-1)).toMatchObject({ type: 'interrupted', signal: m.signal });
@@ -534,7 +583,9 @@ describe('rebuild and recover', () => {
       // The next start finds it and says what to do.
       const left = await detectLeftovers(db.pool, TABLE);
       expect(left.swapped).toBe(Boolean(m.swapped));
-      expect(await unfinished()).toMatch(new RegExp(`^rebuild ${left.rebuildId} stopped at .*${m.swapped ? 'after' : 'before'} the swap`));
+      expect(await unfinished()).toMatch(
+        new RegExp(`^rebuild ${left.rebuildId} stopped at .*${m.swapped ? 'after' : 'before'} the swap`),
+      );
       const pre = await runCli(['rebuild', '--yes'], env());
       expect(pre.code).toBe(1);
       expect(pre.stderr).toMatch(/run "hatchet-sessions recover"/);
@@ -563,7 +614,9 @@ describe('rebuild and recover', () => {
     const kept = await surelyKept(db.pool);
     const first = await signalAt(['rebuild', '--yes', '--json'], 'mid:copy', 'SIGTERM');
     expect(first.exit.code).toBe(143);
-    const { run, exit, written } = await signalAt(['recover', '--yes', '--json'], 'mid:replay', 'SIGHUP', () => insertKept(5));
+    const { run, exit, written } = await signalAt(['recover', '--yes', '--json'], 'mid:replay', 'SIGHUP', () =>
+      insertKept(5),
+    );
     expect(exit.code).toBe(129);
     expect(run.lines().at(-1)).toMatchObject({ type: 'interrupted', signal: 'SIGHUP' });
     expect(await unfinished()).toMatch(/before the swap/);
@@ -602,7 +655,13 @@ describe('rebuild and recover', () => {
     await reseed(db, 3000);
     expect((await runCli(['rebuild', '--yes'], env())).code).toBe(0);
     const all = await allRows(db.pool);
-    const connect = () => connectClient(db.target, { connectTimeoutMs: 5000, readOnly: false, statementTimeoutMs: 0, applicationName: 'hatchet-sessions rebuild test' });
+    const connect = () =>
+      connectClient(db.target, {
+        connectTimeoutMs: 5000,
+        readOnly: false,
+        statementTimeoutMs: 0,
+        applicationName: 'hatchet-sessions rebuild test',
+      });
     const stop = { stopped: false };
     const progress: { blocksLeft: number; blocksTotal: number }[] = [];
     const err = await dropBackups(connect, TABLE, {
@@ -623,11 +682,21 @@ describe('rebuild and recover', () => {
     // One slice, then the stop (the yielding connection may report that slice's truncation too, before its end).
     expect(progress.length).toBeGreaterThan(0);
     for (const p of progress) expect(p.blocksLeft).toBeGreaterThanOrEqual(p.blocksTotal - 4);
-    const left = (await db.pool.query(`SELECT count(*)::int AS n FROM pg_class WHERE relname LIKE 'UserSession\\_before\\_rebuild\\_%' AND relkind = 'r'`)).rows[0].n;
+    const left = (
+      await db.pool.query(
+        `SELECT count(*)::int AS n FROM pg_class WHERE relname LIKE 'UserSession\\_before\\_rebuild\\_%' AND relkind = 'r'`,
+      )
+    ).rows[0].n;
     expect(left).toBe(1);
     const again = await runCli(['rebuild', '--drop-backup', '--yes', '--json'], env());
     expect(again.code).toBe(0);
-    expect((await db.pool.query(`SELECT count(*)::int AS n FROM pg_class WHERE relname LIKE 'UserSession\\_before\\_rebuild\\_%'`)).rows[0].n).toBe(0);
+    expect(
+      (
+        await db.pool.query(
+          `SELECT count(*)::int AS n FROM pg_class WHERE relname LIKE 'UserSession\\_before\\_rebuild\\_%'`,
+        )
+      ).rows[0].n,
+    ).toBe(0);
     expect(await allRows(db.pool)).toEqual(all);
   });
 
@@ -648,7 +717,11 @@ describe('rebuild and recover', () => {
       await reader.release();
     }
     expectNoStack(run.out.stderr);
-    expect(run.lines().at(-1)).toMatchObject({ type: 'interrupted', signal: 'SIGINT', message: expect.stringMatching(/--drop-backup --yes" again/) });
+    expect(run.lines().at(-1)).toMatchObject({
+      type: 'interrupted',
+      signal: 'SIGINT',
+      message: expect.stringMatching(/--drop-backup --yes" again/),
+    });
     expect(await allRows(db.pool)).toEqual(all);
     const again = await runCli(['rebuild', '--drop-backup', '--yes', '--json'], env());
     expect(again.code).toBe(0);
@@ -686,7 +759,13 @@ describe('the server restarted in the middle of a rebuild step', () => {
       const kept = await surelyKept(c);
       await c.end();
       let written = new Map<string, string>();
-      const connect = () => connectClient(own.target, { connectTimeoutMs: 5000, readOnly: false, statementTimeoutMs: 0, applicationName: 'hatchet-sessions rebuild test' });
+      const connect = () =>
+        connectClient(own.target, {
+          connectTimeoutMs: 5000,
+          readOnly: false,
+          statementTimeoutMs: 0,
+          applicationName: 'hatchet-sessions rebuild test',
+        });
       const err = await runRebuild(connect, TABLE, {
         testHook: async (p) => {
           if (p !== point) return;
@@ -727,7 +806,9 @@ describe('the server restarted in the middle of a rebuild step', () => {
       } finally {
         await c.end();
       }
-      expect(JSON.parse((await runCli(['status', '--json'], { DATABASE_URL: url })).stdout).unfinishedRebuild).toBeNull();
+      expect(
+        JSON.parse((await runCli(['status', '--json'], { DATABASE_URL: url })).stdout).unfinishedRebuild,
+      ).toBeNull();
     });
   }
 });
@@ -778,7 +859,9 @@ describe('a role with SELECT only', () => {
     const deleter = `deleter_${db.name}`;
     await db.pool.query(`CREATE ROLE ${deleter} LOGIN PASSWORD 'deleter-secret'`);
     await db.pool.query(`GRANT SELECT, DELETE ON "UserSession" TO ${deleter}`);
-    const run = start(['schedule', '--json', '--every', '1s', '--nice', '0'], { DATABASE_URL: urlFor(db.name, deleter, 'deleter-secret') });
+    const run = start(['schedule', '--json', '--every', '1s', '--nice', '0'], {
+      DATABASE_URL: urlFor(db.name, deleter, 'deleter-secret'),
+    });
     try {
       await waitFor('a run', () => run.lines().some((l) => l.event === 'run_finished'));
       await db.pool.query(`REVOKE DELETE ON "UserSession" FROM ${deleter}`);
@@ -787,7 +870,9 @@ describe('a role with SELECT only', () => {
       );
       await waitFor('a failed run', () => run.lines().some((l) => l.event === 'run_failed'));
       const failed = run.lines().find((l) => l.event === 'run_failed')!;
-      expect(failed.error).toMatch(new RegExp(`permission denied.*GRANT SELECT, DELETE ON "UserSession" TO "${deleter}"`));
+      expect(failed.error).toMatch(
+        new RegExp(`permission denied.*GRANT SELECT, DELETE ON "UserSession" TO "${deleter}"`),
+      );
       run.child.kill('SIGTERM');
       expect((await run.exited).code).toBe(0);
       expect(run.out.stdout + run.out.stderr).not.toContain('deleter-secret');
@@ -804,14 +889,21 @@ describe('a role with SELECT only', () => {
     try {
       const r = await runCli(['create-index', '--yes'], asReader);
       expect(r.code).toBe(2);
-      expectOneLine(r, new RegExp(`cannot create the index: role "${role}" does not own "UserSession" \\(its owner is "postgres"\\)\\. Connect as "postgres", or .*GRANT "postgres" TO "${role}"`));
+      expectOneLine(
+        r,
+        new RegExp(
+          `cannot create the index: role "${role}" does not own "UserSession" \\(its owner is "postgres"\\)\\. Connect as "postgres", or .*GRANT "postgres" TO "${role}"`,
+        ),
+      );
     } finally {
       expect((await runCli(['create-index', '--yes'], { DATABASE_URL: db.url })).code).toBe(0);
     }
   });
 
   test('rebuild: preflight fails naming the ownership and the GRANT that gives it (exit 2), before and after a journal exists', async () => {
-    const owner = new RegExp(`preflight failed: role owns the table: "${role}" is not the owner \\("postgres"\\): connect as "postgres" or GRANT "postgres" TO "${role}"`);
+    const owner = new RegExp(
+      `preflight failed: role owns the table: "${role}" is not the owner \\("postgres"\\): connect as "postgres" or GRANT "postgres" TO "${role}"`,
+    );
     const first = await runCli(['rebuild', '--yes'], asReader);
     expect(first.code).toBe(2);
     expectOneLine(first, owner);
@@ -824,19 +916,35 @@ describe('a role with SELECT only', () => {
   });
 
   test('--drop-backup: lists with --dry-run, refuses to drop naming the owner (exit 2), drops nothing', async () => {
-    const backups = async () => (await db.pool.query(`SELECT relname FROM pg_class WHERE relname LIKE 'UserSession\\_before\\_rebuild\\_%' AND relkind = 'r'`)).rows.length;
+    const backups = async () =>
+      (
+        await db.pool.query(
+          `SELECT relname FROM pg_class WHERE relname LIKE 'UserSession\\_before\\_rebuild\\_%' AND relkind = 'r'`,
+        )
+      ).rows.length;
     expect(await backups()).toBe(1);
     const dry = await runCli(['rebuild', '--drop-backup', '--dry-run', '--json'], asReader);
     expect(dry.code).toBe(0);
     expect(JSON.parse(dry.stdout.trim().split('\n')[0]!).backups).toHaveLength(1);
     const drop = await runCli(['rebuild', '--drop-backup', '--yes'], asReader);
     expect(drop.code).toBe(2);
-    expectOneLine(drop, new RegExp(`cannot drop the backup: role "${role}" does not own "UserSession" \\(its owner is "postgres"\\)\\. Connect as "postgres", or .*GRANT "postgres" TO "${role}"`));
+    expectOneLine(
+      drop,
+      new RegExp(
+        `cannot drop the backup: role "${role}" does not own "UserSession" \\(its owner is "postgres"\\)\\. Connect as "postgres", or .*GRANT "postgres" TO "${role}"`,
+      ),
+    );
     expect(await backups()).toBe(1);
   });
 
   test('recover (finish or undo) refuses naming the owner (exit 2); status still shows the unfinished rebuild', async () => {
-    const connect = () => connectClient(db.target, { connectTimeoutMs: 5000, readOnly: false, statementTimeoutMs: 0, applicationName: 'hatchet-sessions rebuild test' });
+    const connect = () =>
+      connectClient(db.target, {
+        connectTimeoutMs: 5000,
+        readOnly: false,
+        statementTimeoutMs: 0,
+        applicationName: 'hatchet-sessions rebuild test',
+      });
     await expect(
       runRebuild(connect, TABLE, {
         testHook: (p) => {
@@ -847,10 +955,18 @@ describe('a role with SELECT only', () => {
     const status = await runCli(['status', '--json'], asReader);
     expect(status.code).toBe(0);
     expect(JSON.parse(status.stdout).unfinishedRebuild).toMatch(/^leftovers of a rebuild: .*trigger/);
-    for (const args of [['recover', '--yes'], ['recover', '--undo', '--yes']]) {
+    for (const args of [
+      ['recover', '--yes'],
+      ['recover', '--undo', '--yes'],
+    ]) {
       const r = await runCli(args, asReader);
       expect(r.code).toBe(2);
-      expectOneLine(r, new RegExp(`cannot recover a rebuild: role "${role}" does not own "UserSession".*GRANT "postgres" TO "${role}"`));
+      expectOneLine(
+        r,
+        new RegExp(
+          `cannot recover a rebuild: role "${role}" does not own "UserSession".*GRANT "postgres" TO "${role}"`,
+        ),
+      );
     }
     expect((await runCli(['recover', '--yes'], { DATABASE_URL: db.url })).code).toBe(0);
   });
@@ -887,20 +1003,25 @@ describe.skipIf(!hasTmux)('Ctrl-C at a typed confirmation, in a terminal (tmux)'
   for (const { args, prompt, code } of [
     { args: ['drain'], prompt: 'Type "drain"', code: 0 },
     { args: ['rebuild'], prompt: 'type UserSession to go on', code: 130 },
-  ]) test(`${args[0]}: cancelled, nothing changed, exit ${code}`, async () => {
-    const all = await allRows(db.pool);
-    const exitFile = path.join(os.tmpdir(), `hatchet-sessions-prompt-${process.pid}-${args[0]}`);
-    fs.rmSync(exitFile, { force: true });
-    const command = `DATABASE_URL='${db.url}' node ${path.join(ROOT, 'dist', 'cli.js')} ${args.join(' ')}; echo $? > ${exitFile}; sleep 30`;
-    tmux('new-session', '-d', '-s', args[0]!, '-x', '150', '-y', '40', command);
-    const screen = () => tmux('capture-pane', '-p', '-t', args[0]!);
-    await waitFor('the prompt', () => screen().includes(prompt));
-    tmux('send-keys', '-t', args[0]!, 'C-c');
-    await waitFor('the exit', () => fs.existsSync(exitFile) && fs.readFileSync(exitFile, 'utf8').trim() !== '', 10_000);
-    expect(Number(fs.readFileSync(exitFile, 'utf8'))).toBe(code);
-    expect(screen()).toContain('Cancelled: nothing was changed.');
-    expect(screen()).not.toMatch(/\n\s+at |Error/);
-    expect(await allRows(db.pool)).toEqual(all);
-    fs.rmSync(exitFile, { force: true });
-  });
+  ])
+    test(`${args[0]}: cancelled, nothing changed, exit ${code}`, async () => {
+      const all = await allRows(db.pool);
+      const exitFile = path.join(os.tmpdir(), `hatchet-sessions-prompt-${process.pid}-${args[0]}`);
+      fs.rmSync(exitFile, { force: true });
+      const command = `DATABASE_URL='${db.url}' node ${path.join(ROOT, 'dist', 'cli.js')} ${args.join(' ')}; echo $? > ${exitFile}; sleep 30`;
+      tmux('new-session', '-d', '-s', args[0]!, '-x', '150', '-y', '40', command);
+      const screen = () => tmux('capture-pane', '-p', '-t', args[0]!);
+      await waitFor('the prompt', () => screen().includes(prompt));
+      tmux('send-keys', '-t', args[0]!, 'C-c');
+      await waitFor(
+        'the exit',
+        () => fs.existsSync(exitFile) && fs.readFileSync(exitFile, 'utf8').trim() !== '',
+        10_000,
+      );
+      expect(Number(fs.readFileSync(exitFile, 'utf8'))).toBe(code);
+      expect(screen()).toContain('Cancelled: nothing was changed.');
+      expect(screen()).not.toMatch(/\n\s+at |Error/);
+      expect(await allRows(db.pool)).toEqual(all);
+      fs.rmSync(exitFile, { force: true });
+    });
 });

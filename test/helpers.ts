@@ -48,7 +48,7 @@ export async function createTestDatabase(prefix = 'test'): Promise<TestDatabase>
   const name = `${prefix}_${crypto.randomBytes(4).toString('hex')}`;
   await adminQuery(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
   const url = urlFor(name);
-  const target = (parseConfig(['--database-url', url]).target as ConnectionTarget);
+  const target = parseConfig(['--database-url', url]).target as ConnectionTarget;
   const pool = createPool(target, { connectTimeoutMs: 10_000, readOnly: false, max: 6 });
   return {
     name,
@@ -68,7 +68,11 @@ export async function createTestDatabase(prefix = 'test'): Promise<TestDatabase>
  * deletable, so a test may compare what was kept before and after however long it runs. The few rows at a boundary
  * move an hour back (about 1 in 700).
  */
-async function seedStable(client: pg.PoolClient | pg.Client, table: TableRef, opts: { rows: number; withIndex: boolean }): Promise<void> {
+async function seedStable(
+  client: pg.PoolClient | pg.Client,
+  table: TableRef,
+  opts: { rows: number; withIndex: boolean },
+): Promise<void> {
   await createSchemaAndSeed(client, table, opts);
   const t = `${pg.escapeIdentifier(table.schema)}.${pg.escapeIdentifier(table.name)}`;
   await client.query(`UPDATE ${t} SET "createdAt" = "createdAt" - INTERVAL '1 hour', "updatedAt" = "updatedAt" - INTERVAL '1 hour'
@@ -81,7 +85,8 @@ async function seedStable(client: pg.PoolClient | pg.Client, table: TableRef, op
 export async function seedHatchet(db: TestDatabase, rows: number, withIndex = true, table = TABLE): Promise<void> {
   const client = await db.pool.connect();
   try {
-    if (table.schema !== 'public') await client.query(`CREATE SCHEMA IF NOT EXISTS ${pg.escapeIdentifier(table.schema)}`);
+    if (table.schema !== 'public')
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${pg.escapeIdentifier(table.schema)}`);
     await seedStable(client, table, { rows, withIndex });
   } finally {
     client.release();
@@ -133,7 +138,11 @@ export interface OwnServer {
   dispose(): Promise<void>;
 }
 
-export async function startOwnServer(name: string, rows: number, extraSettings: Record<string, string> = {}): Promise<OwnServer> {
+export async function startOwnServer(
+  name: string,
+  rows: number,
+  extraSettings: Record<string, string> = {},
+): Promise<OwnServer> {
   const { embeddedBinDir, initCluster, startServer } = await import('../src/demo/server.js');
   const fs = await import('node:fs');
   const os = await import('node:os');
@@ -143,9 +152,16 @@ export async function startOwnServer(name: string, rows: number, extraSettings: 
   const binDir = process.env.TEST_PG_BIN || embeddedBinDir();
   const dataDir = path.join(dir, 'data');
   initCluster(binDir, dataDir, 'postgres', password);
-  let server = await startServer({ binDir, dataDir, superuser: 'postgres', password, settings: { fsync: 'off', ...extraSettings } });
+  let server = await startServer({
+    binDir,
+    dataDir,
+    superuser: 'postgres',
+    password,
+    settings: { fsync: 'off', ...extraSettings },
+  });
   const port = server.port;
-  const target = parseConfig(['--database-url', `postgres://postgres:${password}@127.0.0.1:${port}/postgres`], {}).target as ConnectionTarget;
+  const target = parseConfig(['--database-url', `postgres://postgres:${password}@127.0.0.1:${port}/postgres`], {})
+    .target as ConnectionTarget;
   const client = new pg.Client({ ...target.endpoint, password });
   await client.connect();
   await seedStable(client, TABLE, { rows, withIndex: true });
@@ -156,7 +172,14 @@ export async function startOwnServer(name: string, rows: number, extraSettings: 
     down: () => server.stop(),
     crash: () => server.stop('immediate'),
     async up() {
-      server = await startServer({ binDir, dataDir, superuser: 'postgres', password, port, settings: { fsync: 'off', ...extraSettings } });
+      server = await startServer({
+        binDir,
+        dataDir,
+        superuser: 'postgres',
+        password,
+        port,
+        settings: { fsync: 'off', ...extraSettings },
+      });
     },
     async dispose() {
       await server.stop();

@@ -39,7 +39,9 @@ describe('a good Hatchet table', () => {
   test('an INVALID index left by an interrupted build is reported as such', async () => {
     const other = new pg.Client({ connectionString: db.url });
     await other.connect();
-    await other.query(`UPDATE pg_index SET indisvalid = false WHERE indexrelid = 'ix_user_session_cre_at_exp_at'::regclass`);
+    await other.query(
+      `UPDATE pg_index SET indisvalid = false WHERE indexrelid = 'ix_user_session_cre_at_exp_at'::regclass`,
+    );
     await other.end();
     expect((await inspect(db.pool, TABLE)).createdAtIndex).toBe('invalid');
     await db.pool.query('DROP INDEX ix_user_session_cre_at_exp_at');
@@ -77,7 +79,7 @@ describe('a good Hatchet table', () => {
   });
 });
 
-describe('tables that are not Hatchet\'s', () => {
+describe("tables that are not Hatchet's", () => {
   let db: TestDatabase;
   beforeAll(async () => {
     db = await createTestDatabase('inspect_bad');
@@ -87,11 +89,14 @@ describe('tables that are not Hatchet\'s', () => {
   test('missing table: exit 4 with the fix', async () => {
     const err = await inspectError(db.pool);
     expect(err.exitCode).toBe(EXIT.table);
-    expect(err.message).toMatch(/table "public.UserSession" not found in database ".+"\. Check the database name and --schema/);
+    expect(err.message).toMatch(
+      /table "public.UserSession" not found in database ".+"\. Check the database name and --schema/,
+    );
   });
 
   test('a column of the wrong type: exit 4 naming the column', async () => {
-    await db.pool.query(`CREATE TABLE "UserSession" (id uuid NOT NULL, "createdAt" timestamp(3) NOT NULL, "updatedAt" timestamp(3) NOT NULL,
+    await db.pool
+      .query(`CREATE TABLE "UserSession" (id uuid NOT NULL, "createdAt" timestamp(3) NOT NULL, "updatedAt" timestamp(3) NOT NULL,
       "userId" uuid, data jsonb, "expiresAt" text NOT NULL)`);
     const err = await inspectError(db.pool);
     expect(err.exitCode).toBe(EXIT.table);
@@ -100,7 +105,8 @@ describe('tables that are not Hatchet\'s', () => {
   });
 
   test('a missing column: exit 4 naming it', async () => {
-    await db.pool.query(`CREATE TABLE "UserSession" (id uuid NOT NULL, "createdAt" timestamp(3) NOT NULL, "updatedAt" timestamp(3) NOT NULL,
+    await db.pool
+      .query(`CREATE TABLE "UserSession" (id uuid NOT NULL, "createdAt" timestamp(3) NOT NULL, "updatedAt" timestamp(3) NOT NULL,
       "userId" uuid, "expiresAt" timestamp(3) NOT NULL)`);
     const err = await inspectError(db.pool);
     expect(err.message).toContain('column "data" is missing');

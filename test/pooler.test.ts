@@ -41,7 +41,13 @@ describe.skipIf(!fs.existsSync(PGBOUNCER))('through a transaction-mode pooler', 
         ignoreOptions ? 'ignore_startup_parameters = options' : '',
       ].join('\n'),
     );
-    const ids = process.getuid?.() === 0 ? { uid: Number(execFileSync('id', ['-u', 'postgres']).toString()), gid: Number(execFileSync('id', ['-g', 'postgres']).toString()) } : {};
+    const ids =
+      process.getuid?.() === 0
+        ? {
+            uid: Number(execFileSync('id', ['-u', 'postgres']).toString()),
+            gid: Number(execFileSync('id', ['-g', 'postgres']).toString()),
+          }
+        : {};
     const child = spawn(PGBOUNCER, [ini], { ...ids, stdio: 'ignore' });
     poolers.push(child);
     for (let i = 0; i < 100; i++) {
@@ -58,7 +64,8 @@ describe.skipIf(!fs.existsSync(PGBOUNCER))('through a transaction-mode pooler', 
   }
 
   const target = (port: number, database: string) =>
-    parseConfig(['--database-url', `postgres://postgres:unused@127.0.0.1:${port}/${database}`], {}).target as ConnectionTarget;
+    parseConfig(['--database-url', `postgres://postgres:unused@127.0.0.1:${port}/${database}`], {})
+      .target as ConnectionTarget;
 
   beforeAll(async () => {
     db = await createTestDatabase('pooler');
@@ -74,9 +81,13 @@ describe.skipIf(!fs.existsSync(PGBOUNCER))('through a transaction-mode pooler', 
 
   test('a pooler that refuses our session settings: one line naming the direct URL, exit 2', async () => {
     const port = await startPgbouncer(false);
-    const result = await runCli(['status'], { DATABASE_URL: `postgres://postgres:some-password@127.0.0.1:${port}/${db.name}` });
+    const result = await runCli(['status'], {
+      DATABASE_URL: `postgres://postgres:some-password@127.0.0.1:${port}/${db.name}`,
+    });
     expect(result.code).toBe(2);
-    expect(result.stderr.trim()).toMatch(/^hatchet-sessions: 127\.0\.0\.1:\d+ looks like PgBouncer .*use DATABASE_URL or DATABASE_POSTGRES_HOST, not DATABASE_PGBOUNCER_URL\.$/);
+    expect(result.stderr.trim()).toMatch(
+      /^hatchet-sessions: 127\.0\.0\.1:\d+ looks like PgBouncer .*use DATABASE_URL or DATABASE_POSTGRES_HOST, not DATABASE_PGBOUNCER_URL\.$/,
+    );
     expect(result.stderr).not.toContain('some-password');
   });
 
@@ -85,13 +96,19 @@ describe.skipIf(!fs.existsSync(PGBOUNCER))('through a transaction-mode pooler', 
     const t = target(port, db.name);
     const client = await connectClient(t, { connectTimeoutMs: 5000, readOnly: false });
     try {
-      await expect(tryRunnerLock(client, tableLockKey(TABLE), () => connectClient(t, { connectTimeoutMs: 5000, readOnly: false }))).rejects.toThrow(
-        /transaction-mode pooler \(PgBouncer\)\. Use the direct primary URL/,
-      );
+      await expect(
+        tryRunnerLock(client, tableLockKey(TABLE), () => connectClient(t, { connectTimeoutMs: 5000, readOnly: false })),
+      ).rejects.toThrow(/transaction-mode pooler \(PgBouncer\)\. Use the direct primary URL/);
     } finally {
       await client.end();
     }
-    const scheduler = new Scheduler({ target: t, table: TABLE, connectTimeoutMs: 5000, spec: parseSchedule('1h', undefined), maxRunDurationMs: 10_000 });
+    const scheduler = new Scheduler({
+      target: t,
+      table: TABLE,
+      connectTimeoutMs: 5000,
+      spec: parseSchedule('1h', undefined),
+      maxRunDurationMs: 10_000,
+    });
     const events: string[] = [];
     scheduler.subscribe((e) => events.push(e.event));
     await expect(scheduler.start()).rejects.toMatchObject({ exitCode: 2 });

@@ -79,7 +79,20 @@ async function makeStandbyDir(primaryDataDir: string, standbyDataDir: string): P
     if (ids) fs.chownSync(standbyDataDir, ids.uid, ids.gid);
     execFileSync(
       basebackup,
-      ['-R', '-D', standbyDataDir, '-h', '127.0.0.1', '-p', String(primary!.port), '-U', 'postgres', '--checkpoint=fast', '--wal-method=stream', '--no-sync'],
+      [
+        '-R',
+        '-D',
+        standbyDataDir,
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(primary!.port),
+        '-U',
+        'postgres',
+        '--checkpoint=fast',
+        '--wal-method=stream',
+        '--no-sync',
+      ],
       { ...ids, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, PGPASSWORD: PASSWORD, LC_ALL: 'C' } },
     );
     return;
@@ -92,7 +105,14 @@ async function makeStandbyDir(primaryDataDir: string, standbyDataDir: string): P
   const signal = path.join(standbyDataDir, 'standby.signal');
   fs.writeFileSync(signal, '');
   if (ids) fs.chownSync(signal, ids.uid, ids.gid);
-  primary = await startServer({ binDir, dataDir: primaryDataDir, superuser: 'postgres', password: PASSWORD, port, settings });
+  primary = await startServer({
+    binDir,
+    dataDir: primaryDataDir,
+    superuser: 'postgres',
+    password: PASSWORD,
+    port,
+    settings,
+  });
 }
 
 beforeAll(async () => {
@@ -171,7 +191,10 @@ function expectReplicaRefusal(r: CliResult, what: RegExp) {
 
 describe('a read-only replica (a real hot standby)', () => {
   test('the standby streams from the primary', async () => {
-    const [s] = await query<{ senders: number }>(primary!.port, `SELECT count(*)::int AS senders FROM pg_stat_replication`);
+    const [s] = await query<{ senders: number }>(
+      primary!.port,
+      `SELECT count(*)::int AS senders FROM pg_stat_replication`,
+    );
     expect(s.senders).toBe(1);
   });
 
@@ -181,7 +204,13 @@ describe('a read-only replica (a real hot standby)', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
-    expect(report).toMatchObject({ total: ROWS, readOnly: true, inRecovery: true, hasCreatedAtIndex: false, createdAtIndex: 'missing' });
+    expect(report).toMatchObject({
+      total: ROWS,
+      readOnly: true,
+      inRecovery: true,
+      hasCreatedAtIndex: false,
+      createdAtIndex: 'missing',
+    });
     expect(report.anonymous + report.authenticated).toBe(ROWS);
   });
 
@@ -191,7 +220,9 @@ describe('a read-only replica (a real hot standby)', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n')[0]).toMatch(/ {2}PostgreSQL .* {2}read-only replica$/);
-    expect(r.stdout).toContain('A read-only replica: only inspection is possible. Connect to the primary to drain, schedule or rebuild.');
+    expect(r.stdout).toContain(
+      'A read-only replica: only inspection is possible. Connect to the primary to drain, schedule or rebuild.',
+    );
     expect(r.stdout).toMatch(/total\s+3,000/);
   });
 
@@ -202,7 +233,9 @@ describe('a read-only replica (a real hot standby)', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Dry run on .*nothing is deleted/);
     expect(r.stdout).toMatch(/Rows it would delete now: [\d,]+ of 3,000/);
-    expect(r.stdout.trim().split('\n').pop()).toBe('A drain could not run here: the server is a read-only replica: connect to the primary.');
+    expect(r.stdout.trim().split('\n').pop()).toBe(
+      'A drain could not run here: the server is a read-only replica: connect to the primary.',
+    );
   });
 
   test('drain --dry-run --json works', async () => {
@@ -227,7 +260,10 @@ describe('a read-only replica (a real hot standby)', () => {
   // rebuild shows its preflight checklist first (as for a role that does not own the table), then refuses.
   test('rebuild --yes refuses at the preflight', async () => {
     const r = await cli(['rebuild', '--yes']);
-    expectReplicaRefusal(r, /^hatchet-sessions: preflight failed: [^;]*writable: the server is a read-only replica: connect to the primary$/);
+    expectReplicaRefusal(
+      r,
+      /^hatchet-sessions: preflight failed: [^;]*writable: the server is a read-only replica: connect to the primary$/,
+    );
     expect(r.stdout).toMatch(/read-only replica/);
   });
 

@@ -14,7 +14,10 @@ afterAll(() => db.drop());
 async function until(sampler: Sampler, check: (s: SamplerState) => boolean, timeoutMs = 10_000): Promise<SamplerState> {
   if (check(sampler.state)) return sampler.state;
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`sampler state never matched: ${JSON.stringify(sampler.state)}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`sampler state never matched: ${JSON.stringify(sampler.state)}`)),
+      timeoutMs,
+    );
     const off = sampler.subscribe((s) => {
       if (check(s)) {
         clearTimeout(timer);
@@ -44,14 +47,19 @@ describe('Sampler', () => {
     const sampler = new Sampler(db.pool, TABLE, { ...DEFAULT_SAMPLER, tickMs: 200 });
     sampler.start();
     try {
-      const state = await until(sampler, (s) => s.sizes !== undefined && s.exact !== undefined && s.createdLastHour !== undefined);
+      const state = await until(
+        sampler,
+        (s) => s.sizes !== undefined && s.exact !== undefined && s.createdLastHour !== undefined,
+      );
       expect(state.sizes!.estimatedRows).toBeGreaterThan(15_000); // reltuples after ANALYZE: an estimate
       const { counts } = await exactStatus(db.pool, TABLE);
       expect(state.exact!.counts.total).toBe(counts.total);
       expect(state.exact!.counts.deletable).toBe(counts.deletable);
       expect(state.createdLastHour!.count).toBe(counts.createdLastHour);
       expect(state.nextExactAt!.getTime()).toBeGreaterThan(Date.now() + 50_000);
-      await db.pool.query(`INSERT INTO "UserSession" (id, "expiresAt") SELECT gen_random_uuid(), NOW() FROM generate_series(1, 50)`);
+      await db.pool.query(
+        `INSERT INTO "UserSession" (id, "expiresAt") SELECT gen_random_uuid(), NOW() FROM generate_series(1, 50)`,
+      );
       const rated = await until(sampler, (s) => (s.insertRate ?? 0) > 0);
       expect(rated.insertRate).toBeGreaterThan(0);
     } finally {
@@ -61,10 +69,19 @@ describe('Sampler', () => {
 
   test('a statement over its timeout gives a visible stale state, backs off, and recovers', async () => {
     const lock = await lockTable();
-    const sampler = new Sampler(db.pool, TABLE, { ...DEFAULT_SAMPLER, tickMs: 200, tickTimeoutMs: 150, exactTimeoutMs: 300, exactEveryMs: 60_000 });
+    const sampler = new Sampler(db.pool, TABLE, {
+      ...DEFAULT_SAMPLER,
+      tickMs: 200,
+      tickTimeoutMs: 150,
+      exactTimeoutMs: 300,
+      exactEveryMs: 60_000,
+    });
     try {
       sampler.start();
-      const stale = await until(sampler, (s) => s.exactError !== undefined && s.tickError !== undefined && !s.exactRunning);
+      const stale = await until(
+        sampler,
+        (s) => s.exactError !== undefined && s.tickError !== undefined && !s.exactRunning,
+      );
       expect(stale.exactError).toBe('exact counts timed out after 0.3s');
       expect(stale.tickError).toMatch(/statement timeout/);
       // Backed off: the next exact refresh is twice the period away.
@@ -93,7 +110,8 @@ describe('Sampler', () => {
           )
         ).rows[0].n as number;
       // The first count waits behind the lock; every other request joins it.
-      for (const end = Date.now() + 20_000; (await runningCounts()) === 0 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 20));
+      for (const end = Date.now() + 20_000; (await runningCounts()) === 0 && Date.now() < end;)
+        await new Promise((r) => setTimeout(r, 20));
       expect(await runningCounts()).toBe(1);
       await lock.release();
       await Promise.all(requests);

@@ -46,7 +46,10 @@ describe('schedule timing', () => {
     expect(f.options.initialRun).toBe(true);
     expect(f.metricsPort).toBeNull();
     expect(f.metricsHost).toBe('127.0.0.1');
-    expect(scheduleFlags({ 'no-initial-run': true, 'metrics-port': '9464', jitter: '30s' }).options).toMatchObject({ initialRun: false, jitterMs: 30_000 });
+    expect(scheduleFlags({ 'no-initial-run': true, 'metrics-port': '9464', jitter: '30s' }).options).toMatchObject({
+      initialRun: false,
+      jitterMs: 30_000,
+    });
     expect(() => scheduleFlags({ 'metrics-port': '70000' })).toThrow(/between 0 and 65535/);
     expect(() => scheduleFlags({ 'max-rows': '5' })).toThrow(/--max-run-duration/);
   });

@@ -8,7 +8,15 @@ import { Scheduler, type ScheduleEvent } from '../src/schedule/scheduler.js';
 import { parseSchedule } from '../src/schedule/timing.js';
 import { TOOL_LOCK_KEY, tableLockKey, tryRunnerLock } from '../src/schedule/runner-lock.js';
 import { exactStatus } from '../src/status.js';
-import { createTestDatabase, ROOT, seedHatchet, startOwnServer, TABLE, type OwnServer, type TestDatabase } from './helpers.js';
+import {
+  createTestDatabase,
+  ROOT,
+  seedHatchet,
+  startOwnServer,
+  TABLE,
+  type OwnServer,
+  type TestDatabase,
+} from './helpers.js';
 
 const fast = { targetBatchMs: 20, nice: 0 };
 
@@ -18,7 +26,10 @@ function collect(scheduler: Scheduler): ScheduleEvent[] {
   return events;
 }
 
-async function waitFor<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+async function waitFor<T>(
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();
@@ -39,7 +50,15 @@ describe('the schedule on the shared test server', () => {
   test('runs every second, deletes what the rule allows, keeps a history', async () => {
     const before = (await exactStatus(db.pool, TABLE)).counts;
     const metrics = new Metrics();
-    const scheduler = new Scheduler({ target: db.target, table: TABLE, connectTimeoutMs: 5000, spec: parseSchedule('1s', undefined), maxRunDurationMs: 60_000, throttle: fast, metrics });
+    const scheduler = new Scheduler({
+      target: db.target,
+      table: TABLE,
+      connectTimeoutMs: 5000,
+      spec: parseSchedule('1s', undefined),
+      maxRunDurationMs: 60_000,
+      throttle: fast,
+      metrics,
+    });
     const events = collect(scheduler);
     const done = scheduler.start();
     await waitFor(() => scheduler.state.history.filter((r) => r.outcome === 'done').length >= 2);
@@ -50,7 +69,9 @@ describe('the schedule on the shared test server', () => {
     expect(after.kept).toBe(before.kept);
     const finished = scheduler.state.history.filter((r) => r.outcome === 'done');
     expect(finished[finished.length - 1].rowsDeleted).toBe(before.deletable); // the first run deleted everything
-    expect(events.map((e) => e.event)).toEqual(expect.arrayContaining(['schedule_started', 'run_started', 'run_finished', 'next_run', 'stopping', 'stopped']));
+    expect(events.map((e) => e.event)).toEqual(
+      expect.arrayContaining(['schedule_started', 'run_started', 'run_finished', 'next_run', 'stopping', 'stopped']),
+    );
     const text = await metrics.registry.metrics();
     expect(text).toMatch(new RegExp(`hatchet_sessions_rows_deleted_total ${before.deletable}`));
     expect(text).toMatch(/hatchet_sessions_runs_total\{outcome="success"\} [2-9]/);
@@ -63,13 +84,23 @@ describe('the schedule on the shared test server', () => {
     try {
       expect(await tryRunnerLock(holder, tableLockKey(TABLE))).toBeNull();
       const holderPid = (await holder.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
-      const scheduler = new Scheduler({ target: db.target, table: TABLE, connectTimeoutMs: 5000, spec: parseSchedule('1h', undefined), maxRunDurationMs: 60_000, throttle: fast });
+      const scheduler = new Scheduler({
+        target: db.target,
+        table: TABLE,
+        connectTimeoutMs: 5000,
+        spec: parseSchedule('1h', undefined),
+        maxRunDurationMs: 60_000,
+        throttle: fast,
+      });
       const events = collect(scheduler);
       const done = scheduler.start();
       const skipped = await waitFor(() => events.find((e) => e.event === 'run_skipped'));
       scheduler.stop();
       await done;
-      expect(skipped).toMatchObject({ event: 'run_skipped', holder: { pid: holderPid, applicationName: 'other instance' } });
+      expect(skipped).toMatchObject({
+        event: 'run_skipped',
+        holder: { pid: holderPid, applicationName: 'other instance' },
+      });
       if (skipped.event === 'run_skipped') expect(skipped.holder.since.getTime()).toBeLessThanOrEqual(Date.now());
       expect(events.some((e) => e.event === 'run_started')).toBe(false);
       expect(scheduler.state.history[0]).toMatchObject({ outcome: 'skipped' });
@@ -90,7 +121,9 @@ describe('the schedule on the shared test server', () => {
     });
     const done = scheduler.start();
     await waitFor(() => (scheduler.state.current?.progress?.batches ?? 0) >= 2);
-    await db.pool.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'hatchet-sessions drain' AND datname = current_database()`);
+    await db.pool.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'hatchet-sessions drain' AND datname = current_database()`,
+    );
     await waitFor(() => scheduler.state.history.filter((r) => r.outcome === 'done').length >= 2, 60_000);
     scheduler.stop();
     await done;
@@ -118,7 +151,16 @@ describe('faults on a server of its own', () => {
       const r = await fetch(`http://127.0.0.1:${http.port}${p}`);
       return { status: r.status, text: await r.text() };
     };
-    const scheduler = new Scheduler({ target, table: TABLE, connectTimeoutMs: 2000, spec: parseSchedule('1s', undefined), maxRunDurationMs: 60_000, throttle: fast, metrics, maxReconnectWaitMs: 1000 });
+    const scheduler = new Scheduler({
+      target,
+      table: TABLE,
+      connectTimeoutMs: 2000,
+      spec: parseSchedule('1s', undefined),
+      maxRunDurationMs: 60_000,
+      throttle: fast,
+      metrics,
+      maxReconnectWaitMs: 1000,
+    });
     const events = collect(scheduler);
     const done = scheduler.start();
     try {
@@ -144,7 +186,10 @@ describe('faults on a server of its own', () => {
       }
 
       await own.down();
-      await waitFor(() => events.some((e) => e.event === 'connection_lost') || events.some((e) => e.event === 'run_failed'), 30_000);
+      await waitFor(
+        () => events.some((e) => e.event === 'connection_lost') || events.some((e) => e.event === 'run_failed'),
+        30_000,
+      );
       await waitFor(async () => (await get('/healthz')).status === 503, 30_000);
       expect((await get('/metrics')).text).toContain('hatchet_sessions_database_up 0');
 
@@ -165,11 +210,22 @@ describe('faults on a server of its own', () => {
     try {
       await admin.query(`INSERT INTO "UserSession" (id, "createdAt", "updatedAt", "expiresAt")
         SELECT gen_random_uuid(), NOW() - INTERVAL '2 days', NOW() - INTERVAL '2 days', NOW() + INTERVAL '28 days' FROM generate_series(1, 300000)`);
-      const keptBefore = (await admin.query(`SELECT count(*)::int AS n FROM "UserSession" WHERE NOT ("expiresAt" < NOW() OR ("userId" IS NULL AND "createdAt" < NOW() - INTERVAL '24 hours'))`)).rows[0].n;
-      const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'schedule', '--json', '--target-batch-ms', '1', '--nice', '20'], {
-        env: { PATH: process.env.PATH ?? '', DATABASE_URL: `postgres://postgres:${password}@127.0.0.1:${target.endpoint.port}/postgres` },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const keptBefore = (
+        await admin.query(
+          `SELECT count(*)::int AS n FROM "UserSession" WHERE NOT ("expiresAt" < NOW() OR ("userId" IS NULL AND "createdAt" < NOW() - INTERVAL '24 hours'))`,
+        )
+      ).rows[0].n;
+      const child = spawn(
+        process.execPath,
+        [path.join(ROOT, 'dist', 'cli.js'), 'schedule', '--json', '--target-batch-ms', '1', '--nice', '20'],
+        {
+          env: {
+            PATH: process.env.PATH ?? '',
+            DATABASE_URL: `postgres://postgres:${password}@127.0.0.1:${target.endpoint.port}/postgres`,
+          },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       let out = '';
       child.stdout.on('data', (d) => (out += d));
       await waitFor(() => out.includes('"event":"progress"') && out.includes('"phase":"sweeping"'), 30_000);
@@ -178,11 +234,23 @@ describe('faults on a server of its own', () => {
       const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
       expect(code).toBe(0);
       expect(Date.now() - sentAt).toBeLessThan(10_000);
-      const lines = out.trim().split('\n').map((l) => JSON.parse(l));
-      expect(lines.map((l) => l.event)).toEqual(expect.arrayContaining(['schedule_started', 'run_started', 'stopping', 'stopped']));
-      const locks = await admin.query(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND classid = $1::int::oid`, [TOOL_LOCK_KEY]);
+      const lines = out
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      expect(lines.map((l) => l.event)).toEqual(
+        expect.arrayContaining(['schedule_started', 'run_started', 'stopping', 'stopped']),
+      );
+      const locks = await admin.query(
+        `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND classid = $1::int::oid`,
+        [TOOL_LOCK_KEY],
+      );
       expect(locks.rows[0].n).toBe(0);
-      const keptAfter = (await admin.query(`SELECT count(*)::int AS n FROM "UserSession" WHERE NOT ("expiresAt" < NOW() OR ("userId" IS NULL AND "createdAt" < NOW() - INTERVAL '24 hours'))`)).rows[0].n;
+      const keptAfter = (
+        await admin.query(
+          `SELECT count(*)::int AS n FROM "UserSession" WHERE NOT ("expiresAt" < NOW() OR ("userId" IS NULL AND "createdAt" < NOW() - INTERVAL '24 hours'))`,
+        )
+      ).rows[0].n;
       expect(keptAfter).toBe(keptBefore);
     } finally {
       await admin.end();

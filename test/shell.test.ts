@@ -34,7 +34,9 @@ function child(opts: { lingerMs: number; finishAfterMs?: number }) {
   const c = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   c.stdout.on('data', (d) => (stdout += d));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => c.on('close', (code, signal) => r({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
+    c.on('close', (code, signal) => r({ code, signal })),
+  );
   const waitFor = async (text: string) => {
     const end = Date.now() + 20_000;
     while (!stdout.includes(text)) {
@@ -46,27 +48,33 @@ function child(opts: { lingerMs: number; finishAfterMs?: number }) {
 }
 
 describe('withStopSignals', () => {
-  test.each(STOP_SIGNALS)('first %s: the operation is asked to stop and finishes; the command gets the signal to report', async (signal: StopSignal) => {
-    const run = child({ lingerMs: 300 });
-    await run.waitFor('working');
-    run.c.kill(signal);
-    await run.waitFor('after');
-    expect(run.out()).toContain(`stop ${signal} true true\n`);
-    expect(run.out()).toContain(`returned ${SIGNAL_EXIT[signal]}\n`);
-    expect((await run.exited).code).toBe(SIGNAL_EXIT[signal]);
-  });
+  test.each(STOP_SIGNALS)(
+    'first %s: the operation is asked to stop and finishes; the command gets the signal to report',
+    async (signal: StopSignal) => {
+      const run = child({ lingerMs: 300 });
+      await run.waitFor('working');
+      run.c.kill(signal);
+      await run.waitFor('after');
+      expect(run.out()).toContain(`stop ${signal} true true\n`);
+      expect(run.out()).toContain(`returned ${SIGNAL_EXIT[signal]}\n`);
+      expect((await run.exited).code).toBe(SIGNAL_EXIT[signal]);
+    },
+  );
 
-  test.each(STOP_SIGNALS)('a second signal (%s) while the operation stops: exit at once with 128 + its number', async (second: StopSignal) => {
-    const run = child({ lingerMs: 20_000 });
-    await run.waitFor('working');
-    run.c.kill('SIGTERM');
-    await run.waitFor('stop SIGTERM');
-    const sentAt = Date.now();
-    run.c.kill(second);
-    expect(await run.exited).toEqual({ code: SIGNAL_EXIT[second], signal: null });
-    expect(Date.now() - sentAt).toBeLessThan(3000);
-    expect(run.out()).not.toContain('returned');
-  });
+  test.each(STOP_SIGNALS)(
+    'a second signal (%s) while the operation stops: exit at once with 128 + its number',
+    async (second: StopSignal) => {
+      const run = child({ lingerMs: 20_000 });
+      await run.waitFor('working');
+      run.c.kill('SIGTERM');
+      await run.waitFor('stop SIGTERM');
+      const sentAt = Date.now();
+      run.c.kill(second);
+      expect(await run.exited).toEqual({ code: SIGNAL_EXIT[second], signal: null });
+      expect(Date.now() - sentAt).toBeLessThan(3000);
+      expect(run.out()).not.toContain('returned');
+    },
+  );
 
   test('no signal: the work returns as it would; afterwards the rule is gone', async () => {
     const run = child({ lingerMs: 0, finishAfterMs: 100 });
@@ -82,12 +90,17 @@ describe('schedule under the same rule (README "Signals")', () => {
     const db = await createTestDatabase('shell_schedule');
     try {
       await seedHatchet(db, 20_000);
-      const count = async () => (await db.pool.query('SELECT count(*)::int AS n FROM "UserSession"')).rows[0].n as number;
+      const count = async () =>
+        (await db.pool.query('SELECT count(*)::int AS n FROM "UserSession"')).rows[0].n as number;
       const before = await count();
-      const c = spawn(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'schedule', '--json', '--target-batch-ms', '1', '--nice', '3'], {
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATABASE_URL: db.url },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const c = spawn(
+        process.execPath,
+        [path.join(ROOT, 'dist', 'cli.js'), 'schedule', '--json', '--target-batch-ms', '1', '--nice', '3'],
+        {
+          env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATABASE_URL: db.url },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       c.stdout.resume();
       const exited = new Promise<number | null>((r) => c.on('close', r));
       const end = Date.now() + 30_000;
@@ -101,7 +114,8 @@ describe('schedule under the same rule (README "Signals")', () => {
       expect(await exited).toBe(130);
       const ours = `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'hatchet-sessions %'`;
       const gone = Date.now() + 5000;
-      while ((await db.pool.query(ours)).rows[0].n > 0 && Date.now() < gone) await new Promise((r) => setTimeout(r, 20));
+      while ((await db.pool.query(ours)).rows[0].n > 0 && Date.now() < gone)
+        await new Promise((r) => setTimeout(r, 20));
       expect((await db.pool.query(ours)).rows[0].n).toBe(0);
     } finally {
       await db.drop();

@@ -44,7 +44,8 @@ function visit(node: ts.Node, fn: (n: ts.Node) => void): void {
 /** The text of a string or template literal (a template's expressions as `_x_`), or undefined. */
 function literalText(node: ts.Node): string | undefined {
   if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text;
-  if (ts.isTemplateExpression(node)) return node.head.text + node.templateSpans.map((s) => `_x_${s.literal.text}`).join('');
+  if (ts.isTemplateExpression(node))
+    return node.head.text + node.templateSpans.map((s) => `_x_${s.literal.text}`).join('');
   return undefined;
 }
 
@@ -52,9 +53,11 @@ const line = (node: ts.Node) => node.getSourceFile().getLineAndCharacterOfPositi
 
 const GENERATED = path.join(ROOT, 'src', 'sql-names.ts');
 /** Where a statement may be named: the code and its tests. */
-const CODE = [...['src', 'components', 'bench', 'test'].flatMap((d) => walk(path.join(ROOT, d))), path.join(ROOT, 'cli.ts'), path.join(ROOT, 'main.ts')].filter(
-  (f) => f !== GENERATED,
-);
+const CODE = [
+  ...['src', 'components', 'bench', 'test'].flatMap((d) => walk(path.join(ROOT, d))),
+  path.join(ROOT, 'cli.ts'),
+  path.join(ROOT, 'main.ts'),
+].filter((f) => f !== GENERATED);
 /** Where no statement may be written inline: the tool itself (tests and benchmarks set up what they need). */
 const TOOL = CODE.filter((f) => /^(src|components)\//.test(rel(f)) && !/\.test\.tsx?$/.test(f));
 
@@ -74,7 +77,8 @@ describe('names', () => {
     const known = new Set<string>(SQL_NAMES);
     for (const file of CODE) {
       visit(source(file), (n) => {
-        if (!ts.isCallExpression(n) || !ts.isIdentifier(n.expression) || !['sql', 'rawSql'].includes(n.expression.text)) return;
+        if (!ts.isCallExpression(n) || !ts.isIdentifier(n.expression) || !['sql', 'rawSql'].includes(n.expression.text))
+          return;
         const first = n.arguments[0];
         if (!first) return;
         // The name, or each name a condition picks.
@@ -117,9 +121,12 @@ describe('names', () => {
     expect(rewrite(imports, path.join(ROOT, 'src', 'rebuild', 'steps', 'grant.ts'))).toBe(
       `import type pg from 'pg';\nimport { literal, type RebuildNames } from './names.js';\nimport type { TableRef } from '../sql.js';\nimport { sql } from '../../sql.js';\n\nsql('rebuild/grant', n);\n`,
     );
-    expect(rewrite(`import { rsql, type RebuildNames } from './names.js';\nimport type { TableRef } from '../sql.js';\n`, path.join(ROOT, 'src', 'rebuild', 'x.ts'))).toBe(
-      `import type { RebuildNames } from './names.js';\nimport { sql, type TableRef } from '../sql.js';\n`,
-    );
+    expect(
+      rewrite(
+        `import { rsql, type RebuildNames } from './names.js';\nimport type { TableRef } from '../sql.js';\n`,
+        path.join(ROOT, 'src', 'rebuild', 'x.ts'),
+      ),
+    ).toBe(`import type { RebuildNames } from './names.js';\nimport { sql, type TableRef } from '../sql.js';\n`);
   });
 });
 
@@ -135,9 +142,15 @@ describe('the template engine', () => {
 
   test('a rebuild scope adds its objects; tables, idents, literals are escaped; an unknown placeholder throws', () => {
     const names = rebuildNames(table);
-    expect(sql('rebuild/drop_table', names, { tables: { target: names.newTable } })).toContain('"my ""schema"""."User""Session_rebuild_new"');
-    expect(sql('demo/create_role', null, { idents: { role: 'a"b' }, literals: { password: "it's" } })).toMatch(/ROLE "a""b" LOGIN PASSWORD 'it''s'/);
-    expect(() => sql('demo/create_role', null, { idents: { role: 'r' } })).toThrow(/unknown placeholder \{\{password\}\}/);
+    expect(sql('rebuild/drop_table', names, { tables: { target: names.newTable } })).toContain(
+      '"my ""schema"""."User""Session_rebuild_new"',
+    );
+    expect(sql('demo/create_role', null, { idents: { role: 'a"b' }, literals: { password: "it's" } })).toMatch(
+      /ROLE "a""b" LOGIN PASSWORD 'it''s'/,
+    );
+    expect(() => sql('demo/create_role', null, { idents: { role: 'r' } })).toThrow(
+      /unknown placeholder \{\{password\}\}/,
+    );
     expect(() => sql('drain/batch', null)).toThrow(/unknown placeholder \{\{table\}\}/);
     expect(() => sql('rebuild/drop_table', names, { idents: { table: 'x' } })).toThrow(/given twice/);
   });
@@ -148,21 +161,34 @@ describe('the template engine', () => {
     // Keys callers give in `tables`, `idents`, `literals`, `raw` anywhere in the code.
     for (const file of CODE) {
       visit(source(file), (n) => {
-        if (!ts.isPropertyAssignment(n) || !ts.isIdentifier(n.name) || !['tables', 'idents', 'literals', 'raw'].includes(n.name.text)) return;
+        if (
+          !ts.isPropertyAssignment(n) ||
+          !ts.isIdentifier(n.name) ||
+          !['tables', 'idents', 'literals', 'raw'].includes(n.name.text)
+        )
+          return;
         if (ts.isObjectLiteralExpression(n.initializer)) {
-          for (const p of n.initializer.properties) if (p.name && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) byCallers.add(p.name.text);
+          for (const p of n.initializer.properties)
+            if (p.name && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) byCallers.add(p.name.text);
         }
       });
       // `const idents = { role, database }` given as { idents }.
       visit(source(file), (n) => {
-        if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && ['tables', 'idents', 'literals', 'raw'].includes(n.name.text) && n.initializer && ts.isObjectLiteralExpression(n.initializer)) {
+        if (
+          ts.isVariableDeclaration(n) &&
+          ts.isIdentifier(n.name) &&
+          ['tables', 'idents', 'literals', 'raw'].includes(n.name.text) &&
+          n.initializer &&
+          ts.isObjectLiteralExpression(n.initializer)
+        ) {
           for (const p of n.initializer.properties) if (p.name && ts.isIdentifier(p.name)) byCallers.add(p.name.text);
         }
       });
     }
     const unfilled: string[] = [];
     for (const name of SQL_NAMES) {
-      for (const [, key] of rawSql(name).matchAll(/\{\{(\w+)\}\}/g)) if (!scope.includes(key!) && !byCallers.has(key!)) unfilled.push(`${name}: {{${key}}}`);
+      for (const [, key] of rawSql(name).matchAll(/\{\{(\w+)\}\}/g))
+        if (!scope.includes(key!) && !byCallers.has(key!)) unfilled.push(`${name}: {{${key}}}`);
     }
     expect(unfilled).toEqual([]);
   });
@@ -212,7 +238,13 @@ const STATEMENT = new RegExp(
  * src/rebuild/engine.ts into steps/, context.ts, lock.ts, runner.ts): statement, where it may be (path prefixes, so
  * the moves keep it), and how many times. Each belongs in sql/ or withTransaction; the count may only go down (the test says when it did).
  */
-const REBUILD_ENGINE = ['src/rebuild/engine.ts', 'src/rebuild/steps/', 'src/rebuild/context.ts', 'src/rebuild/lock.ts', 'src/rebuild/runner.ts'];
+const REBUILD_ENGINE = [
+  'src/rebuild/engine.ts',
+  'src/rebuild/steps/',
+  'src/rebuild/context.ts',
+  'src/rebuild/lock.ts',
+  'src/rebuild/runner.ts',
+];
 const KNOWN_INLINE: { text: string; where: string[]; count: number }[] = [
   { text: 'BEGIN', where: ['src/drain'], count: 4 },
   { text: 'COMMIT', where: ['src/drain'], count: 4 },
@@ -230,7 +262,8 @@ const KNOWN_INLINE: { text: string; where: string[]; count: number }[] = [
 function inTransactionHelper(node: ts.Node): boolean {
   if (rel(node.getSourceFile().fileName) !== 'src/db.ts') return false;
   for (let n: ts.Node | undefined = node; n; n = n.parent) {
-    if (ts.isFunctionDeclaration(n) && n.name && ['withTransaction', 'inTransaction'].includes(n.name.text)) return true;
+    if (ts.isFunctionDeclaration(n) && n.name && ['withTransaction', 'inTransaction'].includes(n.name.text))
+      return true;
   }
   return false;
 }
@@ -251,17 +284,27 @@ function queryArgumentLiterals(file: string): Inline[] {
   });
   const found: Inline[] = [];
   const check = (arg: ts.Expression, seen: Set<string>): void => {
-    while (ts.isParenthesizedExpression(arg) || ts.isAsExpression(arg) || ts.isNonNullExpression(arg)) arg = arg.expression;
+    while (ts.isParenthesizedExpression(arg) || ts.isAsExpression(arg) || ts.isNonNullExpression(arg))
+      arg = arg.expression;
     const text = literalText(arg);
     if (text !== undefined) found.push({ file: rel(file), line: line(arg), text, why: 'a literal given to .query()' });
     else if (ts.isConditionalExpression(arg)) [arg.whenTrue, arg.whenFalse].forEach((a) => check(a, seen));
-    else if (ts.isBinaryExpression(arg) && arg.operatorToken.kind === ts.SyntaxKind.PlusToken) [arg.left, arg.right].forEach((a) => check(a, seen));
+    else if (ts.isBinaryExpression(arg) && arg.operatorToken.kind === ts.SyntaxKind.PlusToken)
+      [arg.left, arg.right].forEach((a) => check(a, seen));
     else if (ts.isObjectLiteralExpression(arg)) {
-      for (const p of arg.properties) if (ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && p.name.text === 'text') check(p.initializer, seen);
-    } else if (ts.isIdentifier(arg) && consts.has(arg.text) && !seen.has(arg.text)) check(consts.get(arg.text)!, new Set([...seen, arg.text]));
+      for (const p of arg.properties)
+        if (ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && p.name.text === 'text') check(p.initializer, seen);
+    } else if (ts.isIdentifier(arg) && consts.has(arg.text) && !seen.has(arg.text))
+      check(consts.get(arg.text)!, new Set([...seen, arg.text]));
   };
   visit(sf, (n) => {
-    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && n.expression.name.text === 'query' && n.arguments[0] && !inTransactionHelper(n)) {
+    if (
+      ts.isCallExpression(n) &&
+      ts.isPropertyAccessExpression(n.expression) &&
+      n.expression.name.text === 'query' &&
+      n.arguments[0] &&
+      !inTransactionHelper(n)
+    ) {
       check(n.arguments[0], new Set());
     }
   });
@@ -273,14 +316,16 @@ function statementLiterals(file: string): Inline[] {
   const found: Inline[] = [];
   visit(source(file), (n) => {
     const text = literalText(n);
-    if (text !== undefined && STATEMENT.test(text) && !inTransactionHelper(n)) found.push({ file: rel(file), line: line(n), text, why: 'a string that reads as SQL' });
+    if (text !== undefined && STATEMENT.test(text) && !inTransactionHelper(n))
+      found.push({ file: rel(file), line: line(n), text, why: 'a string that reads as SQL' });
   });
   return found;
 }
 
 function inlineStatements(files: string[]): Inline[] {
   const all = new Map<string, Inline>();
-  for (const f of files) for (const i of [...queryArgumentLiterals(f), ...statementLiterals(f)]) all.set(`${i.file}:${i.line}:${i.text}`, i);
+  for (const f of files)
+    for (const i of [...queryArgumentLiterals(f), ...statementLiterals(f)]) all.set(`${i.file}:${i.line}:${i.text}`, i);
   return [...all.values()];
 }
 
@@ -327,20 +372,28 @@ describe('every statement the tool runs is a file in sql/', () => {
     expect(yes.filter((s) => !STATEMENT.test(s))).toEqual([]);
     expect(no.filter((s) => STATEMENT.test(s))).toEqual([]);
     const probe = path.join(ROOT, 'test', 'sql.test.ts');
-    const sf = ts.createSourceFile(probe, "const q = 'select 1';\nc.query(q); c.query(`x ${y}`); c.query(a ? sql('rule', t) : 'lower case');\n", ts.ScriptTarget.Latest, true);
+    const sf = ts.createSourceFile(
+      probe,
+      "const q = 'select 1';\nc.query(q); c.query(`x ${y}`); c.query(a ? sql('rule', t) : 'lower case');\n",
+      ts.ScriptTarget.Latest,
+      true,
+    );
     parsed.set(probe, sf);
     expect(queryArgumentLiterals(probe).map((i) => i.text)).toEqual(['select 1', 'x _x_', 'lower case']);
     parsed.delete(probe);
   });
 
-  test('no statement is written inline in src/ or components/ (transaction control is withTransaction\'s)', () => {
+  test("no statement is written inline in src/ or components/ (transaction control is withTransaction's)", () => {
     const found = inlineStatements(TOOL);
-    const known = (i: Inline) => KNOWN_INLINE.find((k) => k.text === i.text && k.where.some((w) => i.file.startsWith(w)));
+    const known = (i: Inline) =>
+      KNOWN_INLINE.find((k) => k.text === i.text && k.where.some((w) => i.file.startsWith(w)));
     const unexpected = found.filter((i) => !known(i)).map((i) => `${i.file}:${i.line} ${i.why}: ${i.text}`);
     expect(unexpected, 'write it as a file in sql/ (a transaction with withTransaction from src/db.ts)').toEqual([]);
     const counts = KNOWN_INLINE.map((k) => {
       const n = found.filter((i) => known(i) === k).length;
-      return n === k.count ? 'ok' : `${k.text} in ${k.where.join(' or ')}: ${n} now, ${k.count} listed: set KNOWN_INLINE's count to ${n}${n === 0 ? ' (or remove it)' : ''}`;
+      return n === k.count
+        ? 'ok'
+        : `${k.text} in ${k.where.join(' or ')}: ${n} now, ${k.count} listed: set KNOWN_INLINE's count to ${n}${n === 0 ? ' (or remove it)' : ''}`;
     });
     expect(counts.filter((c) => c !== 'ok')).toEqual([]);
   });
@@ -360,15 +413,27 @@ describe('every statement the tool runs is a file in sql/', () => {
     };
     const pool = Object.create(pg.Pool.prototype) as pg.Pool;
     pool.connect = (async () => client) as unknown as pg.Pool['connect'];
-    await withTransaction(pool, async (c) => c.query('X'), { isolation: 'repeatable read', readOnly: true, statementTimeoutMs: 5 });
-    expect(calls).toEqual(['BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', 'SELECT set_config($1, $2, true) statement_timeout,5', 'X', 'COMMIT']);
+    await withTransaction(pool, async (c) => c.query('X'), {
+      isolation: 'repeatable read',
+      readOnly: true,
+      statementTimeoutMs: 5,
+    });
+    expect(calls).toEqual([
+      'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+      'SELECT set_config($1, $2, true) statement_timeout,5',
+      'X',
+      'COMMIT',
+    ]);
     expect(released).toBe(false);
     calls.length = 0;
-    await expect(withTransaction(client as unknown as pg.ClientBase, async (c) => c.query('FAIL'), { lockTimeoutMs: 7 })).rejects.toThrow('boom');
+    await expect(
+      withTransaction(client as unknown as pg.ClientBase, async (c) => c.query('FAIL'), { lockTimeoutMs: 7 }),
+    ).rejects.toThrow('boom');
     expect(calls).toEqual(['BEGIN', 'SELECT set_config($1, $2, true) lock_timeout,7', 'FAIL', 'ROLLBACK']);
     calls.length = 0;
-    await expect(withTransaction(client as unknown as pg.ClientBase, async (c) => c.query('FAIL'), { skipRollback: () => true })).rejects.toThrow('boom');
+    await expect(
+      withTransaction(client as unknown as pg.ClientBase, async (c) => c.query('FAIL'), { skipRollback: () => true }),
+    ).rejects.toThrow('boom');
     expect(calls).toEqual(['BEGIN', 'FAIL']);
   });
 });
-

@@ -9,7 +9,9 @@ let userId: string;
 beforeAll(async () => {
   db = await createTestDatabase('status');
   await createHatchetSchema(db);
-  userId = (await db.pool.query(`INSERT INTO "User" (id, email) VALUES (gen_random_uuid(), 'a@example.com') RETURNING id`)).rows[0].id;
+  userId = (
+    await db.pool.query(`INSERT INTO "User" (id, email) VALUES (gen_random_uuid(), 'a@example.com') RETURNING id`)
+  ).rows[0].id;
 });
 afterAll(() => db.drop());
 

@@ -24,13 +24,57 @@ describe('TLS modes', () => {
     const dataDir = path.join(dir, 'data');
     initCluster(binDir, dataDir, 'postgres', password);
     const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
-    ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=hatchet-sessions test CA');
-    ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dataDir, 'server.key'), '-out', 'server.csr', '-subj', '/CN=wrong.example');
+    ssl(
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.crt',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=hatchet-sessions test CA',
+    );
+    ssl(
+      'req',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      path.join(dataDir, 'server.key'),
+      '-out',
+      'server.csr',
+      '-subj',
+      '/CN=wrong.example',
+    );
     fs.writeFileSync(path.join(dir, 'san.ext'), 'subjectAltName=DNS:wrong.example\n');
-    ssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', path.join(dataDir, 'server.crt'), '-days', '2', '-extfile', 'san.ext');
+    ssl(
+      'x509',
+      '-req',
+      '-in',
+      'server.csr',
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      path.join(dataDir, 'server.crt'),
+      '-days',
+      '2',
+      '-extfile',
+      'san.ext',
+    );
     caFile = path.join(dir, 'ca.crt');
     fs.chmodSync(path.join(dataDir, 'server.key'), 0o600);
-    fs.writeFileSync(path.join(dataDir, 'pg_hba.conf'), 'hostnossl all all 0.0.0.0/0 reject\nhostssl all all 127.0.0.1/32 scram-sha-256\n');
+    fs.writeFileSync(
+      path.join(dataDir, 'pg_hba.conf'),
+      'hostnossl all all 0.0.0.0/0 reject\nhostssl all all 127.0.0.1/32 scram-sha-256\n',
+    );
     if (process.getuid?.() === 0) {
       const uid = Number(execFileSync('id', ['-u', 'postgres']).toString());
       const gid = Number(execFileSync('id', ['-g', 'postgres']).toString());
@@ -43,7 +87,8 @@ describe('TLS modes', () => {
       password,
       settings: { ssl: 'on', ssl_cert_file: 'server.crt', ssl_key_file: 'server.key' },
     });
-    url = (mode, extra = '') => `postgres://postgres:${password}@127.0.0.1:${server.port}/postgres?sslmode=${mode}${extra}`;
+    url = (mode, extra = '') =>
+      `postgres://postgres:${password}@127.0.0.1:${server.port}/postgres?sslmode=${mode}${extra}`;
   });
   afterAll(async () => {
     await server?.stop();

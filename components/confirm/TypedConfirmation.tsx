@@ -6,7 +6,15 @@ import type { ConfirmationState } from './use-typed-confirmation.js';
  * The prompt of a typed confirmation: the word, what was typed, a wrong word said as such. `action` ends the
  * sentence ("to start"); `children` are lines under it (what it needs, what it leaves).
  */
-export function TypedConfirmation({ state, action, children }: { state: ConfirmationState; action: string; children?: React.ReactNode }) {
+export function TypedConfirmation({
+  state,
+  action,
+  children,
+}: {
+  state: ConfirmationState;
+  action: string;
+  children?: React.ReactNode;
+}) {
   return (
     <Box flexDirection="column" marginTop={1}>
       <Text wrap="wrap">

@@ -4,10 +4,17 @@ import { render } from 'ink-testing-library';
 import type { Key } from 'ink';
 import type { TextField } from '../shared/key-router.js';
 import { TypedConfirmation } from './TypedConfirmation.js';
-import { confirmationActions, confirmationReducer, initialConfirmation, useTypedConfirmation, type ConfirmationAction } from './use-typed-confirmation.js';
+import {
+  confirmationActions,
+  confirmationReducer,
+  initialConfirmation,
+  useTypedConfirmation,
+  type ConfirmationAction,
+} from './use-typed-confirmation.js';
 
 const key = (k: Partial<Key> = {}) => k as Key;
-const apply = (actions: ConfirmationAction[], word = 'drain') => actions.reduce(confirmationReducer, initialConfirmation(word));
+const apply = (actions: ConfirmationAction[], word = 'drain') =>
+  actions.reduce(confirmationReducer, initialConfirmation(word));
 
 describe('the typed confirmation reducer', () => {
   test('only the exact word confirms; a wrong one clears and says so; nothing after confirming', () => {
@@ -46,17 +53,27 @@ describe('keys into actions', () => {
 });
 
 function Harness({ log, out }: { log: string[]; out: { field?: TextField } }) {
-  const { state, field } = useTypedConfirmation('schedule', () => log.push('confirmed'), () => log.push('cancelled'));
+  const { state, field } = useTypedConfirmation(
+    'schedule',
+    () => log.push('confirmed'),
+    () => log.push('cancelled'),
+  );
   out.field = field; // the test gives the keys to the field as the console's router does
   return <TypedConfirmation state={state} action="to start the schedule" />;
 }
 
 describe('the hook and its view', () => {
   test('exact lines: the word, what was typed, a wrong word, how to leave', () => {
-    const lines = render(<TypedConfirmation state={{ ...initialConfirmation('drain'), wrongWord: true }} action="to start" />)
+    const lines = render(
+      <TypedConfirmation state={{ ...initialConfirmation('drain'), wrongWord: true }} action="to start" />,
+    )
       .lastFrame()!
       .split('\n');
-    expect(lines).toEqual(['', 'Type drain and press Enter to start:   not "drain": nothing started', 'Esc cancels · every key is text here, q and ? too · Ctrl-C quits']);
+    expect(lines).toEqual([
+      '',
+      'Type drain and press Enter to start:   not "drain": nothing started',
+      'Esc cancels · every key is text here, q and ? too · Ctrl-C quits',
+    ]);
   });
 
   test('the hook confirms once on the word and Enter, and cancels on Esc', async () => {

@@ -13,11 +13,17 @@ export interface ConfirmationState {
   confirmed: boolean;
 }
 
-export type ConfirmationAction = { type: 'type'; text: string } | { type: 'backspace' } | { type: 'submit' } | { type: 'cancel' };
+export type ConfirmationAction =
+  { type: 'type'; text: string } | { type: 'backspace' } | { type: 'submit' } | { type: 'cancel' };
 
 export const MAX_TYPED = 64;
 
-export const initialConfirmation = (word: string): ConfirmationState => ({ word, typed: '', wrongWord: false, confirmed: false });
+export const initialConfirmation = (word: string): ConfirmationState => ({
+  word,
+  typed: '',
+  wrongWord: false,
+  confirmed: false,
+});
 
 /** Pure: only the exact word (surrounding spaces aside) confirms; a wrong word clears what was typed. */
 export function confirmationReducer(state: ConfirmationState, action: ConfirmationAction): ConfirmationState {
@@ -28,7 +34,9 @@ export function confirmationReducer(state: ConfirmationState, action: Confirmati
     case 'backspace':
       return { ...state, typed: state.typed.slice(0, -1), wrongWord: false };
     case 'submit':
-      return state.typed.trim() === state.word ? { ...state, confirmed: true } : { ...state, typed: '', wrongWord: true };
+      return state.typed.trim() === state.word
+        ? { ...state, confirmed: true }
+        : { ...state, typed: '', wrongWord: true };
     case 'cancel':
       return initialConfirmation(state.word);
   }
@@ -69,7 +77,11 @@ export function confirmationActions(input: string, key: Key): ConfirmationAction
  * The typed confirmation every destructive console action goes through: `capture` takes every key while it is
  * shown; Esc calls onCancel, the right word and Enter call onConfirm (once). Either way it starts afresh.
  */
-export function useTypedConfirmation(word: string, onConfirm: () => void, onCancel: () => void): { state: ConfirmationState; field: TextField } {
+export function useTypedConfirmation(
+  word: string,
+  onConfirm: () => void,
+  onCancel: () => void,
+): { state: ConfirmationState; field: TextField } {
   const [state, setState] = useState(() => initialConfirmation(word));
   // The latest state for keys that arrive before the next frame (typed fast, then Enter).
   const current = useRef(state);

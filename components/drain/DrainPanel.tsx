@@ -67,7 +67,13 @@ export function DrainScreen({ session, controller, sampler, samplerState, column
   return (
     <Box flexDirection="column">
       <LiveFigures sampler={samplerState} />
-      <DrainPanel engine={engine} onBack={back} onFinished={() => void sampler.refreshExact()} columns={columns} rows={rows} />
+      <DrainPanel
+        engine={engine}
+        onBack={back}
+        onFinished={() => void sampler.refreshExact()}
+        columns={columns}
+        rows={rows}
+      />
     </Box>
   );
 }

@@ -42,8 +42,8 @@ export function DrainView({
         <Box flexDirection="column" marginTop={1}>
           <Text>
             Estimated: ~{formatCount(plan.estimatedDeletable)} deletable of ~{formatCount(plan.estimatedTotal)} rows
-            {plan.sampledPercent < 100 ? ` (${plan.sampledPercent.toFixed(1)}% block sample)` : ''}; {formatCount(plan.blocksTotal)} blocks (
-            {formatBytes(plan.heapBytes)})
+            {plan.sampledPercent < 100 ? ` (${plan.sampledPercent.toFixed(1)}% block sample)` : ''};{' '}
+            {formatCount(plan.blocksTotal)} blocks ({formatBytes(plan.heapBytes)})
           </Text>
           {(rows >= ALL_STATEMENTS_FROM ? plan.statements : plan.statements.slice(0, 1)).map((st) => (
             <Box key={st.when} flexDirection="column">
@@ -57,7 +57,9 @@ export function DrainView({
             </Box>
           ))}
           {rows < ALL_STATEMENTS_FROM && plan.statements.length > 1 ? (
-            <Text dimColor>(and {plan.statements.length - 1} more: hatchet-sessions drain --dry-run prints every statement)</Text>
+            <Text dimColor>
+              (and {plan.statements.length - 1} more: hatchet-sessions drain --dry-run prints every statement)
+            </Text>
           ) : null}
           <TypedConfirmation state={confirmation} action="to start" />
         </Box>
@@ -75,21 +77,28 @@ export function DrainView({
             {p?.etaMs == null ? '…' : formatDuration(p.etaMs)} · elapsed {formatDuration(p?.elapsedMs ?? 0)}
           </Text>
           <Text>
-            batch {formatCount(p?.batchBlocks ?? 0)} blocks · last {(p?.lastBatchMs ?? 0).toFixed(1)} ms ({formatCount(p?.lastBatchRows ?? 0)} rows) ·
-            target {p?.targetBatchMs ?? '?'} ms · nice {p?.nice ?? '?'}
+            batch {formatCount(p?.batchBlocks ?? 0)} blocks · last {(p?.lastBatchMs ?? 0).toFixed(1)} ms (
+            {formatCount(p?.lastBatchRows ?? 0)} rows) · target {p?.targetBatchMs ?? '?'} ms · nice {p?.nice ?? '?'}
           </Text>
           <Text>
             state:{' '}
             {p?.stopping && phase === 'running' ? (
               <Text color="yellow">stopping after this batch</Text>
             ) : p?.throttle.reason ? (
-              <Text color="yellow">{p.throttle.reason === 'paused' ? 'paused (p resumes)' : `waiting: ${p.throttle.detail}`}</Text>
+              <Text color="yellow">
+                {p.throttle.reason === 'paused' ? 'paused (p resumes)' : `waiting: ${p.throttle.detail}`}
+              </Text>
             ) : phase === 'running' ? (
               <Text color="green">{p?.phase === 'sweeping' || !p ? 'running' : `${p.phase}…`}</Text>
             ) : (
               <Text>finished</Text>
             )}
-            {p && p.retries > 0 ? <Text dimColor> · {p.retries} retries, {p.reconnects} reconnects</Text> : null}
+            {p && p.retries > 0 ? (
+              <Text dimColor>
+                {' '}
+                · {p.retries} retries, {p.reconnects} reconnects
+              </Text>
+            ) : null}
           </Text>
         </Box>
       ) : null}

@@ -14,7 +14,13 @@ const running = (c: DrainKeyContext) => c.phase === 'running' && c.op !== null;
 
 /** Keys of the drain screen (its typed confirmation has its own: components/confirm/keys.ts). */
 export const DRAIN_KEYS: Binding<DrainKeyContext>[] = [
-  { keys: ['p'], label: 'pause/resume', help: 'drain: pause or resume between batches', when: running, run: (c) => (c.op!.progress.paused ? c.op!.resume() : c.op!.pause()) },
+  {
+    keys: ['p'],
+    label: 'pause/resume',
+    help: 'drain: pause or resume between batches',
+    when: running,
+    run: (c) => (c.op!.progress.paused ? c.op!.resume() : c.op!.pause()),
+  },
   {
     keys: ['+', '-'],
     label: 'faster/slower',
@@ -22,7 +28,23 @@ export const DRAIN_KEYS: Binding<DrainKeyContext>[] = [
     when: running,
     run: (c, key) => (key === '+' ? c.op!.faster() : c.op!.slower()),
   },
-  { keys: ['s'], label: 'stop', help: 'drain: stop after the current batch, then ANALYZE and the summary', when: running, run: (c) => c.op!.stop() },
-  { keys: ['esc'], label: 'home', help: 'drain: back home (before the start or after the end)', when: (c) => !running(c), run: (c) => c.back() },
-  { keys: ['esc'], when: running, run: (c) => c.notice('s stops the drain first (after its current batch); then Esc goes home') },
+  {
+    keys: ['s'],
+    label: 'stop',
+    help: 'drain: stop after the current batch, then ANALYZE and the summary',
+    when: running,
+    run: (c) => c.op!.stop(),
+  },
+  {
+    keys: ['esc'],
+    label: 'home',
+    help: 'drain: back home (before the start or after the end)',
+    when: (c) => !running(c),
+    run: (c) => c.back(),
+  },
+  {
+    keys: ['esc'],
+    when: running,
+    run: (c) => c.notice('s stops the drain first (after its current batch); then Esc goes home'),
+  },
 ];

@@ -55,8 +55,8 @@ export function Growth({ state, now }: { state: GrowthState; now: Date }) {
       <Series title="Created per hour, last 48 h" buckets={g.hourly} first="48 h ago" last="now" />
       <Series title="Created per day, last 30 days" buckets={g.daily} first="30 d ago" last="today" />
       <Text>
-        Rate now <Text bold>{formatCount(g.perHourNow)}/h</Text> ({formatCount(g.anonymousPerHourNow)} anonymous) · 24 h ago{' '}
-        <Text bold>{formatCount(g.perHour24hAgo)}/h</Text>
+        Rate now <Text bold>{formatCount(g.perHourNow)}/h</Text> ({formatCount(g.anonymousPerHourNow)} anonymous) · 24 h
+        ago <Text bold>{formatCount(g.perHour24hAgo)}/h</Text>
       </Text>
       <Text>
         At this rate: <Text bold>{formatCount(g.projectedRowsPerDay)}</Text> rows/day,{' '}

@@ -33,14 +33,19 @@ export function wrappedRows(text: string, width: number): number {
 }
 
 /** Pure: the overlay's lines at this width, and how far it scrolls to show them all in `height` rows. */
-export function helpLayout(groups: readonly HelpGroup[], columns: number, height: number): { lines: Line[]; rows: number; maxOffset: number } {
+export function helpLayout(
+  groups: readonly HelpGroup[],
+  columns: number,
+  height: number,
+): { lines: Line[]; rows: number; maxOffset: number } {
   const textWidth = Math.max(10, columns - 4 - KEY_WIDTH); // border and padding, then the key column
   const lines: Line[] = [];
   for (const group of groups) {
     const keys = group.keys.filter((k) => k.help);
     if (keys.length === 0) continue;
     lines.push({ kind: 'title', text: group.title });
-    for (const k of keys) lines.push({ kind: 'key', key: hintOf(k), text: k.help!, rows: wrappedRows(k.help!, textWidth) });
+    for (const k of keys)
+      lines.push({ kind: 'key', key: hintOf(k), text: k.help!, rows: wrappedRows(k.help!, textWidth) });
   }
   const rows = Math.max(3, height - 4); // border, the "Keys" line and the closing line
   let maxOffset = 0;
@@ -55,7 +60,17 @@ export function helpLayout(groups: readonly HelpGroup[], columns: number, height
 }
 
 /** The `?` overlay: every key and what it does, by screen; scrolls when the terminal is too short for it. */
-export function Help({ groups, columns, height, offset = 0 }: { groups: readonly HelpGroup[]; columns: number; height: number; offset?: number }) {
+export function Help({
+  groups,
+  columns,
+  height,
+  offset = 0,
+}: {
+  groups: readonly HelpGroup[];
+  columns: number;
+  height: number;
+  offset?: number;
+}) {
   const { lines, rows, maxOffset } = helpLayout(groups, columns, height);
   const from = Math.min(Math.max(0, offset), maxOffset);
   const shown: Line[] = [];
@@ -69,9 +84,7 @@ export function Help({ groups, columns, height, offset = 0 }: { groups: readonly
   const more = from + shown.length < lines.length;
   return (
     <Box flexDirection="column" borderStyle="round" paddingX={1} width={columns} flexShrink={0}>
-      <Text bold>
-        Keys{from > 0 ? <Text dimColor> (↑ more above)</Text> : null}
-      </Text>
+      <Text bold>Keys{from > 0 ? <Text dimColor> (↑ more above)</Text> : null}</Text>
       {shown.map((line, k) =>
         line.kind === 'title' ? (
           <Text key={k} dimColor>

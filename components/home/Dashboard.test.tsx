@@ -70,11 +70,22 @@ const sampler: SamplerState = {
 };
 
 const frame = (props: Partial<React.ComponentProps<typeof Dashboard>> = {}) =>
-  render(<Dashboard description="hatchet@db:5432/hatchet" inspection={inspection} sampler={sampler} now={now} columns={100} {...props} />).lastFrame()!;
+  render(
+    <Dashboard
+      description="hatchet@db:5432/hatchet"
+      inspection={inspection}
+      sampler={sampler}
+      now={now}
+      columns={100}
+      {...props}
+    />,
+  ).lastFrame()!;
 
 describe('Dashboard', () => {
   test('exact figures with their share, sizes and age', () => {
-    const lines = frame().split('\n').map((l) => l.trimEnd());
+    const lines = frame()
+      .split('\n')
+      .map((l) => l.trimEnd());
     expect(lines[0]).toBe('hatchet@db:5432/hatchet · PostgreSQL 15.6');
     expect(lines[1]).toBe('migration 20250519145912 · createdAt index missing · owner yes · delete yes');
     expect(lines[3]).toMatch(/^Sessions exact as of 12s ago\s+Size live, every 2s$/);
@@ -120,14 +131,21 @@ describe('Dashboard', () => {
   });
 
   test('an unfinished rebuild is flagged first, with what to do', () => {
-    const text = frame({ inspection: { ...inspection, unfinishedRebuild: 'rebuild 20261128T0300 stopped at "copy" (started), before the swap' } });
+    const text = frame({
+      inspection: {
+        ...inspection,
+        unfinishedRebuild: 'rebuild 20261128T0300 stopped at "copy" (started), before the swap',
+      },
+    });
     expect(text.replace(/\s+/g, ' ')).toContain(
       'Health ! unfinished rebuild (rebuild 20261128T0300 stopped at "copy" (started), before the swap): press b to finish or undo it, or run "hatchet-sessions recover".',
     );
   });
 
   test('the demo banner', () => {
-    expect(frame({ demo: { rows: 300_000 } }).split('\n')[0]).toContain('DEMO DATABASE  embedded PostgreSQL, 300,000 seeded sessions');
+    expect(frame({ demo: { rows: 300_000 } }).split('\n')[0]).toContain(
+      'DEMO DATABASE  embedded PostgreSQL, 300,000 seeded sessions',
+    );
   });
 
   test('fits 80 columns', () => {

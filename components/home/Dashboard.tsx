@@ -58,7 +58,9 @@ export function Dashboard({ description, demo, inspection, sampler, now, columns
           <Text backgroundColor="yellow" color="black" bold>
             {' DEMO DATABASE '}
           </Text>
-          {compact ? null : <Text dimColor> embedded PostgreSQL, {formatCount(demo.rows)} seeded sessions, live demo traffic</Text>}
+          {compact ? null : (
+            <Text dimColor> embedded PostgreSQL, {formatCount(demo.rows)} seeded sessions, live demo traffic</Text>
+          )}
         </Text>
       ) : null}
       <Text>
@@ -67,8 +69,8 @@ export function Dashboard({ description, demo, inspection, sampler, now, columns
         {inspection.readOnly ? <Text color="yellow"> · read-only</Text> : null}
       </Text>
       <Text dimColor>
-        migration {inspection.hatchetMigration ?? 'unknown'} · createdAt index {index} · owner {inspection.isOwner ? 'yes' : 'no'} ·
-        delete {inspection.canDelete ? 'yes' : 'no'}
+        migration {inspection.hatchetMigration ?? 'unknown'} · createdAt index {index} · owner{' '}
+        {inspection.isOwner ? 'yes' : 'no'} · delete {inspection.canDelete ? 'yes' : 'no'}
       </Text>
       <Box marginTop={compact ? 0 : 1}>
         <Box flexDirection="column" width={colWidth}>
@@ -82,23 +84,56 @@ export function Dashboard({ description, demo, inspection, sampler, now, columns
           {counts ? (
             <Row compact={compact} label="total" value={formatCount(counts.total)} share="100%" />
           ) : (
-            <Row compact={compact} label="total" value={sizes ? `~${formatCount(sizes.liveTuples)}` : '…'} share="est." />
+            <Row
+              compact={compact}
+              label="total"
+              value={sizes ? `~${formatCount(sizes.liveTuples)}` : '…'}
+              share="est."
+            />
           )}
-          <Row compact={compact} label="anonymous" value={value(counts?.anonymous)} share={share(counts?.anonymous ?? 0)} />
-          <Row compact={compact} label="authenticated" value={value(counts?.authenticated)} share={share(counts?.authenticated ?? 0)} />
+          <Row
+            compact={compact}
+            label="anonymous"
+            value={value(counts?.anonymous)}
+            share={share(counts?.anonymous ?? 0)}
+          />
+          <Row
+            compact={compact}
+            label="authenticated"
+            value={value(counts?.authenticated)}
+            share={share(counts?.authenticated ?? 0)}
+          />
           <Row compact={compact} label="expired" value={value(counts?.expired)} share={share(counts?.expired ?? 0)} />
-          <Row compact={compact} label="deletable" value={value(counts?.deletable)} share={share(counts?.deletable ?? 0)} />
+          <Row
+            compact={compact}
+            label="deletable"
+            value={value(counts?.deletable)}
+            share={share(counts?.deletable ?? 0)}
+          />
           <Row compact={compact} label="kept" value={value(counts?.kept)} share={share(counts?.kept ?? 0)} />
-          <Row compact={compact} label="created 1h" value={value(sampler.createdLastHour?.count ?? counts?.createdLastHour)} />
+          <Row
+            compact={compact}
+            label="created 1h"
+            value={value(sampler.createdLastHour?.count ?? counts?.createdLastHour)}
+          />
           <Row compact={compact} label="created 24h" value={value(counts?.createdLast24h)} />
-          <Row compact={compact} label="inserts/s" value={sampler.insertRate === undefined ? '…' : sampler.insertRate.toFixed(1)} share="live" />
+          <Row
+            compact={compact}
+            label="inserts/s"
+            value={sampler.insertRate === undefined ? '…' : sampler.insertRate.toFixed(1)}
+            share="live"
+          />
         </Box>
         <Box flexDirection="column" width={colWidth}>
           <Text wrap={compact ? 'truncate' : 'wrap'}>
             <Text bold>Size</Text>
             <Text color={sampler.tickError ? 'red' : undefined} dimColor={!sampler.tickError}>
               {' '}
-              {sampler.tickError ? `stale: ${sampler.tickError}` : sampler.paused ? 'paused' : `live, every ${sampler.tickMs / 1000}s`}
+              {sampler.tickError
+                ? `stale: ${sampler.tickError}`
+                : sampler.paused
+                  ? 'paused'
+                  : `live, every ${sampler.tickMs / 1000}s`}
             </Text>
           </Text>
           <Row compact={compact} label="heap" value={sizes ? formatBytes(sizes.heapBytes) : '…'} />
@@ -106,15 +141,33 @@ export function Dashboard({ description, demo, inspection, sampler, now, columns
           <Row compact={compact} label="TOAST" value={sizes ? formatBytes(sizes.toastBytes) : '…'} />
           <Row compact={compact} label="total" value={sizes ? formatBytes(sizes.totalBytes) : '…'} />
           <Row compact={compact} label="dead tuples" value={sizes ? `~${formatCount(sizes.deadTuples)}` : '…'} />
-          <Row compact={compact} label="vacuumed" value={sizes ? formatAgo(latest(sizes.lastVacuum, sizes.lastAutovacuum), now) : '…'} />
-          <Row compact={compact} label="analyzed" value={sizes ? formatAgo(latest(sizes.lastAnalyze, sizes.lastAutoanalyze), now) : '…'} />
-          <Row compact={compact} label="drain frees" value={space ? `~${formatBytes(space.drainReusable)}` : '…'} share="reuse" />
-          <Row compact={compact} label="rebuild gives" value={space ? `~${formatBytes(space.rebuildReturns)}` : '…'} share="disk" />
+          <Row
+            compact={compact}
+            label="vacuumed"
+            value={sizes ? formatAgo(latest(sizes.lastVacuum, sizes.lastAutovacuum), now) : '…'}
+          />
+          <Row
+            compact={compact}
+            label="analyzed"
+            value={sizes ? formatAgo(latest(sizes.lastAnalyze, sizes.lastAutoanalyze), now) : '…'}
+          />
+          <Row
+            compact={compact}
+            label="drain frees"
+            value={space ? `~${formatBytes(space.drainReusable)}` : '…'}
+            share="reuse"
+          />
+          <Row
+            compact={compact}
+            label="rebuild gives"
+            value={space ? `~${formatBytes(space.rebuildReturns)}` : '…'}
+            share="disk"
+          />
         </Box>
       </Box>
       <Box flexDirection="column" marginTop={compact ? 0 : 1}>
         {compact ? null : <Text bold>Health</Text>}
-        {flags.length === 0 ? <Text color="green">  ✓ nothing to do</Text> : null}
+        {flags.length === 0 ? <Text color="green"> ✓ nothing to do</Text> : null}
         {flags.map((f) => (
           <Text key={f.text} color={f.level === 'bad' ? 'red' : f.level === 'warn' ? 'yellow' : undefined}>
             {'  '}

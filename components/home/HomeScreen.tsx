@@ -7,7 +7,14 @@ import { Dashboard } from './Dashboard.js';
 import type { HomeKeyContext } from './keys.js';
 
 /** The home screen: the dashboard, and the keys that refresh it or open the other screens. */
-export function HomeScreen({ session, sampler, samplerState, columns, open, bindings }: ScreenProps & { bindings: readonly Binding<HomeKeyContext>[] }) {
+export function HomeScreen({
+  session,
+  sampler,
+  samplerState,
+  columns,
+  open,
+  bindings,
+}: ScreenProps & { bindings: readonly Binding<HomeKeyContext>[] }) {
   const now = useNow();
   useKeyScope(bindings, { session, sampler, state: samplerState, open });
   return (

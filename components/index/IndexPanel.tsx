@@ -27,7 +27,12 @@ export function IndexPanel({ engine, sqlText, onBack }: { engine: IndexEngine; s
       dispatch({ type: 'finished', outcome: r.outcome });
     });
   };
-  useKeyScope(INDEX_KEYS, { phase: state.phase, build: start, cancel: () => void build.current?.cancel(), back: onBack });
+  useKeyScope(INDEX_KEYS, {
+    phase: state.phase,
+    build: start,
+    cancel: () => void build.current?.cancel(),
+    back: onBack,
+  });
   return <IndexView state={state} build={snapshot} sqlText={sqlText} />;
 }
 

@@ -15,6 +15,8 @@ export function indexScreenReducer(state: IndexScreenState, action: IndexScreenA
     case 'build':
       return state.phase === 'confirm' ? { phase: 'building' } : state;
     case 'finished':
-      return state.phase === 'building' ? { phase: action.outcome === 'created' || action.outcome === 'exists' ? 'done' : 'failed' } : state;
+      return state.phase === 'building'
+        ? { phase: action.outcome === 'created' || action.outcome === 'exists' ? 'done' : 'failed' }
+        : state;
   }
 }

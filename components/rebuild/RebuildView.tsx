@@ -8,7 +8,11 @@ import { initialConfirmation, type ConfirmationState } from '../confirm/use-type
 import { ProgressBar } from '../shared/ProgressBar.js';
 import { canRecover, runStarted, type RebuildIntent, type RebuildWizardState } from './use-rebuild-state.js';
 
-const ACTION: Record<RebuildIntent, string> = { rebuild: 'to rebuild', finish: 'to finish the rebuild', undo: 'to undo the rebuild' };
+const ACTION: Record<RebuildIntent, string> = {
+  rebuild: 'to rebuild',
+  finish: 'to finish the rebuild',
+  undo: 'to undo the rebuild',
+};
 /** Terminal rows from which the checklist wraps and the plan shows each step's lock. */
 const ROOMY_FROM = 36;
 const MARK = { pass: '✓', warn: '!', fail: '✗' } as const;
@@ -58,13 +62,20 @@ export function RebuildView({
             <Text wrap="wrap">{PLAN_STEPS.map((s, k) => `${k + 1}. ${s.label}`).join(' · ')}</Text>
           )}
           <Text dimColor>{roomy ? 'SQL' : 'The lock and SQL'} of every step: hatchet-sessions rebuild --dry-run</Text>
-          {p.ok ? <Text>Press Enter to go on, Esc to go back.</Text> : <Text color="red">A check failed: nothing can be done here. Esc goes back.</Text>}
+          {p.ok ? (
+            <Text>Press Enter to go on, Esc to go back.</Text>
+          ) : (
+            <Text color="red">A check failed: nothing can be done here. Esc goes back.</Text>
+          )}
         </Box>
       ) : null}
       {state.phase === 'confirm' ? (
         <TypedConfirmation state={confirmation} action={ACTION[state.intent]}>
           {state.intent === 'rebuild' ? (
-            <Text dimColor>Needs about {formatBytes((p?.estimatedBytes ?? 0) * 2)} free disk; the old table stays as a backup until dropped.</Text>
+            <Text dimColor>
+              Needs about {formatBytes((p?.estimatedBytes ?? 0) * 2)} free disk; the old table stays as a backup until
+              dropped.
+            </Text>
           ) : null}
         </TypedConfirmation>
       ) : null}
@@ -84,20 +95,30 @@ export function RebuildView({
           })}
           {run?.lastRetry ? <Text color="yellow">{run.lastRetry}</Text> : null}
           {lockHoldMs !== undefined ? <Text bold>Lock held: {lockHoldMs} ms</Text> : null}
-          {state.phase === 'running' ? <Text dimColor>{run?.stopping ? 'Stopping at the next safe point…' : 's stops at the next safe point (then recover finishes or undoes it)'}</Text> : null}
+          {state.phase === 'running' ? (
+            <Text dimColor>
+              {run?.stopping
+                ? 'Stopping at the next safe point…'
+                : 's stops at the next safe point (then recover finishes or undoes it)'}
+            </Text>
+          ) : null}
         </Box>
       ) : null}
       {state.phase === 'done' && state.stats ? (
         <Text color="green">
-          Done in {state.stats.totalSeconds}s: {formatCount(state.stats.rowsKept)} rows copied, {formatCount(state.stats.rowsCaptured)} writes captured;{' '}
-          {formatBytes(state.stats.bytesBefore)} → {formatBytes(state.stats.bytesAfter)}. Backup: &quot;{state.stats.backupTable}&quot; (drop it with
+          Done in {state.stats.totalSeconds}s: {formatCount(state.stats.rowsKept)} rows copied,{' '}
+          {formatCount(state.stats.rowsCaptured)} writes captured; {formatBytes(state.stats.bytesBefore)} →{' '}
+          {formatBytes(state.stats.bytesAfter)}. Backup: &quot;{state.stats.backupTable}&quot; (drop it with
           hatchet-sessions rebuild --drop-backup --yes). Esc goes back.
         </Text>
       ) : null}
-      {state.phase === 'undone' ? <Text color="green">Undone: &quot;{tableName}&quot; is untouched. Esc goes back.</Text> : null}
+      {state.phase === 'undone' ? (
+        <Text color="green">Undone: &quot;{tableName}&quot; is untouched. Esc goes back.</Text>
+      ) : null}
       {state.phase === 'failed' ? (
         <Text color="red">
-          ✗ {state.error} {canRecover(state, run) ? 'Press f to finish it, u to undo it, Esc to go back.' : 'Esc goes back.'}
+          ✗ {state.error}{' '}
+          {canRecover(state, run) ? 'Press f to finish it, u to undo it, Esc to go back.' : 'Esc goes back.'}
         </Text>
       ) : null}
     </Box>

@@ -21,7 +21,8 @@ export function RebuildWizard({ engine, onBack, rows }: { engine: RebuildEngine;
     engine.preflight().then(
       (p) => {
         dispatch({ type: 'preflight', preflight: p });
-        if (p.leftovers.found && p.leftovers.runningPid === null) dispatch({ type: 'failed', message: `${p.leftovers.summary}.` });
+        if (p.leftovers.found && p.leftovers.runningPid === null)
+          dispatch({ type: 'failed', message: `${p.leftovers.summary}.` });
       },
       (err: unknown) => dispatch({ type: 'failed', message: describeError(err) }),
     );
@@ -30,7 +31,11 @@ export function RebuildWizard({ engine, onBack, rows }: { engine: RebuildEngine;
 
   const go = (intent: RebuildIntent) => {
     const r: RebuildRun<unknown> =
-      intent === 'undo' ? startRebuildRun(() => engine.undo()) : startRebuildRun((onEvent, stop) => (intent === 'finish' ? engine.finish(onEvent, stop) : engine.run(onEvent, stop)));
+      intent === 'undo'
+        ? startRebuildRun(() => engine.undo())
+        : startRebuildRun((onEvent, stop) =>
+            intent === 'finish' ? engine.finish(onEvent, stop) : engine.run(onEvent, stop),
+          );
     current.current = r;
     setRunning(r);
     dispatch({ type: 'start' });
@@ -39,7 +44,11 @@ export function RebuildWizard({ engine, onBack, rows }: { engine: RebuildEngine;
       (err: unknown) => dispatch({ type: 'failed', message: describeError(err) }),
     );
   };
-  const confirmation = useTypedConfirmation(engine.tableName, () => go(state.intent), () => dispatch({ type: 'cancel' }));
+  const confirmation = useTypedConfirmation(
+    engine.tableName,
+    () => go(state.intent),
+    () => dispatch({ type: 'cancel' }),
+  );
   useKeyScope(
     REBUILD_KEYS,
     {
@@ -53,7 +62,9 @@ export function RebuildWizard({ engine, onBack, rows }: { engine: RebuildEngine;
     },
     state.phase === 'confirm' ? confirmation.field : undefined,
   );
-  return <RebuildView state={state} run={run} confirmation={confirmation.state} tableName={engine.tableName} rows={rows} />;
+  return (
+    <RebuildView state={state} run={run} confirmation={confirmation.state} tableName={engine.tableName} rows={rows} />
+  );
 }
 
 /** The rebuild screen in the console. */

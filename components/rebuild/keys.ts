@@ -36,5 +36,11 @@ export const REBUILD_KEYS: Binding<RebuildKeyContext>[] = [
     when: (c) => c.recoverable,
     run: (c, key) => c.confirm(key === 'f' ? 'finish' : 'undo'),
   },
-  { keys: ['esc'], label: 'back', help: 'rebuild: back home (not while it runs)', when: (c) => c.phase !== 'running', run: (c) => c.back() },
+  {
+    keys: ['esc'],
+    label: 'back',
+    help: 'rebuild: back home (not while it runs)',
+    when: (c) => c.phase !== 'running',
+    run: (c) => c.back(),
+  },
 ];

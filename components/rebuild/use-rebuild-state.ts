@@ -37,7 +37,9 @@ export function rebuildReducer(state: RebuildWizardState, action: RebuildAction)
       return from ? { ...state, phase: 'confirm', intent } : state;
     }
     case 'cancel':
-      return state.phase === 'confirm' ? { ...state, phase: state.intent === 'rebuild' ? 'checklist' : 'failed' } : state;
+      return state.phase === 'confirm'
+        ? { ...state, phase: state.intent === 'rebuild' ? 'checklist' : 'failed' }
+        : state;
     case 'start':
       return state.phase === 'confirm' ? { ...state, phase: 'running', error: undefined } : state;
     case 'done':
@@ -50,7 +52,8 @@ export function rebuildReducer(state: RebuildWizardState, action: RebuildAction)
 }
 
 /** Pure: a run got as far as creating the new table, so its steps are worth showing after it stopped. */
-export const runStarted = (run: RebuildRunState | undefined): boolean => run !== undefined && run.steps.create_table.status !== 'pending';
+export const runStarted = (run: RebuildRunState | undefined): boolean =>
+  run !== undefined && run.steps.create_table.status !== 'pending';
 
 /** Pure: after a failure, f and u finish or undo what was left (leftovers found, or a run that had begun). */
 export const canRecover = (state: RebuildWizardState, run: RebuildRunState | undefined): boolean =>

@@ -38,13 +38,29 @@ test('countdown, last run and history', () => {
     },
     history: [
       { run: 2, startedAt: new Date('2026-11-28T11:42:00Z'), durationMs: 2100, outcome: 'done', rowsDeleted: 1234 },
-      { run: 1, startedAt: new Date('2026-11-28T10:42:00Z'), durationMs: 0, outcome: 'skipped', rowsDeleted: 0, detail: 'runner lock held by pid 77 (hatchet-sessions schedule lock)' },
+      {
+        run: 1,
+        startedAt: new Date('2026-11-28T10:42:00Z'),
+        durationMs: 0,
+        outcome: 'skipped',
+        rowsDeleted: 0,
+        detail: 'runner lock held by pid 77 (hatchet-sessions schedule lock)',
+      },
     ],
   };
-  const lines = render(<ScheduleView state={state} description="every 1h" now={now} />).lastFrame()!.split('\n');
+  const lines = render(<ScheduleView state={state} description="every 1h" now={now} />)
+    .lastFrame()!
+    .split('\n');
   expect(lines).toContain('Schedule: on · next run in 42m 10s (12:42:10 UTC)');
-  expect(lines.find((l) => l.startsWith('#2 at 11:42:00 UTC'))).toBe('#2 at 11:42:00 UTC · done · deleted 1,234 in 2s · 588 rows/s · batch p50/p95/max 20/41.5/60 ms');
-  expect(lines.find((l) => l.includes('#2   '))?.replace(/\s+/g, ' ').trim()).toBe('11:42:00 #2 done 1,234 rows 2s');
+  expect(lines.find((l) => l.startsWith('#2 at 11:42:00 UTC'))).toBe(
+    '#2 at 11:42:00 UTC · done · deleted 1,234 in 2s · 588 rows/s · batch p50/p95/max 20/41.5/60 ms',
+  );
+  expect(
+    lines
+      .find((l) => l.includes('#2   '))
+      ?.replace(/\s+/g, ' ')
+      .trim(),
+  ).toBe('11:42:00 #2 done 1,234 rows 2s');
   expect(lines.find((l) => l.includes('#1   '))).toContain('skipped');
   expect(lines.find((l) => l.includes('#1   '))).toContain('runner lock held by pid 77');
 });

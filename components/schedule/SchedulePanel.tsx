@@ -46,7 +46,13 @@ export function SchedulePanel({
   );
   useKeyScope(
     SCHEDULE_KEYS,
-    { on: scheduleOn(state), ask: () => dispatch({ type: 'ask' }), stop: controls.stop, runNow: controls.runNow, back: onBack },
+    {
+      on: scheduleOn(state),
+      ask: () => dispatch({ type: 'ask' }),
+      stop: controls.stop,
+      runNow: controls.runNow,
+      back: onBack,
+    },
     screen.confirming ? confirmation.field : undefined,
   );
   return (

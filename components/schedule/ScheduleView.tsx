@@ -44,16 +44,26 @@ export function ScheduleView({
   return (
     <Box flexDirection="column">
       <Text bold>
-        Scheduled cleanup <Text dimColor>· {description} · each run a throttled drain (10 min budget) · one runner across all instances</Text>
+        Scheduled cleanup{' '}
+        <Text dimColor>
+          · {description} · each run a throttled drain (10 min budget) · one runner across all instances
+        </Text>
       </Text>
       <Text>
         Schedule:{' '}
-        {active ? <Text color="green">on</Text> : state?.stopping && state.running ? <Text color="yellow">stopping after this batch</Text> : <Text dimColor>off</Text>}
+        {active ? (
+          <Text color="green">on</Text>
+        ) : state?.stopping && state.running ? (
+          <Text color="yellow">stopping after this batch</Text>
+        ) : (
+          <Text dimColor>off</Text>
+        )}
         {state && !state.connected ? <Text color="red"> · database unreachable, retrying</Text> : null}
         {active && state && !state.running && state.nextRunAt ? (
           <Text>
             {' '}
-            · next run in <Text bold>{formatDuration(Math.max(0, state.nextRunAt.getTime() - now.getTime()))}</Text> ({time(state.nextRunAt)} UTC)
+            · next run in <Text bold>{formatDuration(Math.max(0, state.nextRunAt.getTime() - now.getTime()))}</Text> (
+            {time(state.nextRunAt)} UTC)
           </Text>
         ) : null}
       </Text>
@@ -63,7 +73,9 @@ export function ScheduleView({
           <Text wrap="wrap">Rule: {RULE_IN_WORDS}.</Text>
           <Text>
             Deletable now:{' '}
-            {deletable ? `${formatCount(deletable.count)} ${deletable.count === 1 ? 'row' : 'rows'} (exact count ${formatAgo(deletable.asOf, now)})` : 'not counted yet (r on the home screen counts)'}
+            {deletable
+              ? `${formatCount(deletable.count)} ${deletable.count === 1 ? 'row' : 'rows'} (exact count ${formatAgo(deletable.asOf, now)})`
+              : 'not counted yet (r on the home screen counts)'}
           </Text>
           <TypedConfirmation state={confirmation} action="to start the schedule" />
         </Box>
@@ -72,11 +84,12 @@ export function ScheduleView({
         <Box flexDirection="column" marginTop={1}>
           <Text>
             Run #{run.run} {state?.lockHeld ? '(runner lock held)' : ''}{' '}
-            <ProgressBar done={p?.blocksSwept ?? 0} total={p?.blocksTotal ?? 0} width={30} /> blocks {formatCount(p?.blocksSwept ?? 0)} /{' '}
-            {formatCount(p?.blocksTotal ?? 0)}
+            <ProgressBar done={p?.blocksSwept ?? 0} total={p?.blocksTotal ?? 0} width={30} /> blocks{' '}
+            {formatCount(p?.blocksSwept ?? 0)} / {formatCount(p?.blocksTotal ?? 0)}
           </Text>
           <Text>
-            deleted {formatCount(p?.rowsDeleted ?? 0)} · {formatCount(p?.rowsPerSecond ?? 0)} rows/s · ETA {p?.etaMs == null ? '…' : formatDuration(p.etaMs)}
+            deleted {formatCount(p?.rowsDeleted ?? 0)} · {formatCount(p?.rowsPerSecond ?? 0)} rows/s · ETA{' '}
+            {p?.etaMs == null ? '…' : formatDuration(p.etaMs)}
             {p?.throttle.reason ? <Text color="yellow"> · waiting: {p.throttle.detail}</Text> : null}
           </Text>
         </Box>
@@ -85,9 +98,11 @@ export function ScheduleView({
         <Box flexDirection="column" marginTop={1}>
           <Text bold>Last run</Text>
           <Text>
-            #{last.run} at {time(last.startedAt)} UTC · <Text color={OUTCOME_COLOR[last.outcome]}>{last.outcome}</Text> · deleted{' '}
-            {formatCount(last.rowsDeleted)} in {formatDuration(last.durationMs)}
-            {last.summary ? ` · ${formatCount(last.summary.rowsPerSecond)} rows/s · batch p50/p95/max ${last.summary.batchMs.p50}/${last.summary.batchMs.p95}/${last.summary.batchMs.max} ms` : ''}
+            #{last.run} at {time(last.startedAt)} UTC · <Text color={OUTCOME_COLOR[last.outcome]}>{last.outcome}</Text>{' '}
+            · deleted {formatCount(last.rowsDeleted)} in {formatDuration(last.durationMs)}
+            {last.summary
+              ? ` · ${formatCount(last.summary.rowsPerSecond)} rows/s · batch p50/p95/max ${last.summary.batchMs.p50}/${last.summary.batchMs.p95}/${last.summary.batchMs.max} ms`
+              : ''}
           </Text>
           {last.detail ? <Text dimColor>{last.detail}</Text> : null}
         </Box>
@@ -96,11 +111,12 @@ export function ScheduleView({
         <Text bold>
           History <Text dimColor>(last {formatCount(state?.history.length ?? 0)} of up to 50, newest first)</Text>
         </Text>
-        {(state?.history ?? []).length === 0 ? <Text dimColor>  no runs yet</Text> : null}
+        {(state?.history ?? []).length === 0 ? <Text dimColor> no runs yet</Text> : null}
         {(state?.history ?? []).slice(0, historyRows).map((r) => (
           <Text key={r.run}>
             {'  '}
-            {time(r.startedAt)} #{String(r.run).padEnd(4)} <Text color={OUTCOME_COLOR[r.outcome]}>{r.outcome.padEnd(8)}</Text>
+            {time(r.startedAt)} #{String(r.run).padEnd(4)}{' '}
+            <Text color={OUTCOME_COLOR[r.outcome]}>{r.outcome.padEnd(8)}</Text>
             {formatCount(r.rowsDeleted).padStart(12)} rows {formatDuration(r.durationMs).padStart(8)}
             {r.detail ? <Text dimColor> {r.detail}</Text> : null}
           </Text>

@@ -22,7 +22,13 @@ export const SCHEDULE_KEYS: Binding<ScheduleKeyContext>[] = [
     run: (c) => c.ask(),
   },
   { keys: ['s'], label: 'stop', when: on, run: (c) => c.stop() },
-  { keys: ['n'], label: 'run now', help: 'schedule: run now instead of at the next run time (when off: start it, confirmed)', when: on, run: (c) => c.runNow() },
+  {
+    keys: ['n'],
+    label: 'run now',
+    help: 'schedule: run now instead of at the next run time (when off: start it, confirmed)',
+    when: on,
+    run: (c) => c.runNow(),
+  },
   { keys: ['n'], when: off, run: (c) => c.ask() },
   { keys: ['esc'], label: 'home', help: 'schedule: back home; the schedule keeps running', run: (c) => c.back() },
 ];

@@ -24,4 +24,5 @@ export function scheduleScreenReducer(state: ScheduleScreenState, action: Schedu
 }
 
 /** Pure: the schedule is on (a next run is planned and no stop was asked for). */
-export const scheduleOn = (state: ScheduleState | null): boolean => state !== null && !state.stopping && state.nextRunAt !== null;
+export const scheduleOn = (state: ScheduleState | null): boolean =>
+  state !== null && !state.stopping && state.nextRunAt !== null;

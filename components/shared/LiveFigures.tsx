@@ -8,7 +8,10 @@ export function LiveFigures({ sampler }: { sampler: SamplerState }) {
   const sizes = sampler.sizes;
   return (
     <Text dimColor>
-      live: {sizes ? `heap ${formatBytes(sizes.heapBytes)} · ~${formatCount(sizes.liveTuples)} live · ~${formatCount(sizes.deadTuples)} dead tuples` : '…'}
+      live:{' '}
+      {sizes
+        ? `heap ${formatBytes(sizes.heapBytes)} · ~${formatCount(sizes.liveTuples)} live · ~${formatCount(sizes.deadTuples)} dead tuples`
+        : '…'}
       {sampler.insertRate === undefined ? '' : ` · ${sampler.insertRate.toFixed(1)} inserts/s`}
       {sampler.tickError ? ` · stale: ${sampler.tickError}` : ''}
     </Text>

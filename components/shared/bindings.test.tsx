@@ -21,7 +21,12 @@ describe('bindings', () => {
 
   test('the drain: no p, +/-, s before it starts; Esc while it runs says to stop first', () => {
     const notices: string[] = [];
-    const ctx = (phase: DrainKeyContext['phase'], op: DrainKeyContext['op'] = null): DrainKeyContext => ({ phase, op, back: () => notices.push('back'), notice: (t) => notices.push(t) });
+    const ctx = (phase: DrainKeyContext['phase'], op: DrainKeyContext['op'] = null): DrainKeyContext => ({
+      phase,
+      op,
+      back: () => notices.push('back'),
+      notice: (t) => notices.push(t),
+    });
     expect(keys(hintsFor(DRAIN_KEYS, ctx('planning')))).toEqual(['esc']);
     expect(keys(hintsFor(DRAIN_KEYS, ctx('finished')))).toEqual(['esc']);
     const running = ctx('running', { progress: { paused: false } } as never);
@@ -32,7 +37,14 @@ describe('bindings', () => {
 
   test('the rebuild checklist offers Enter and Esc only; s while it runs; f/u after an interruption', () => {
     const ctx = (c: Partial<RebuildKeyContext>): RebuildKeyContext => ({
-      phase: 'checklist', ready: true, recoverable: false, stopping: false, confirm: () => {}, stop: () => {}, back: () => {}, ...c,
+      phase: 'checklist',
+      ready: true,
+      recoverable: false,
+      stopping: false,
+      confirm: () => {},
+      stop: () => {},
+      back: () => {},
+      ...c,
     });
     expect(keys(hintsFor(REBUILD_KEYS, ctx({})))).toEqual(['enter', 'esc']);
     expect(keys(hintsFor(REBUILD_KEYS, ctx({ ready: false })))).toEqual(['esc']);
@@ -41,26 +53,75 @@ describe('bindings', () => {
   });
 
   test('the schedule: s starts or stops, by its state', () => {
-    const ctx = (on: boolean): ScheduleKeyContext => ({ on, ask: () => {}, stop: () => {}, runNow: () => {}, back: () => {} });
-    expect(hintsFor(SCHEDULE_KEYS, ctx(false))).toEqual([{ key: 's', label: 'start' }, { key: 'esc', label: 'home' }]);
-    expect(hintsFor(SCHEDULE_KEYS, ctx(true))).toEqual([{ key: 's', label: 'stop' }, { key: 'n', label: 'run now' }, { key: 'esc', label: 'home' }]);
+    const ctx = (on: boolean): ScheduleKeyContext => ({
+      on,
+      ask: () => {},
+      stop: () => {},
+      runNow: () => {},
+      back: () => {},
+    });
+    expect(hintsFor(SCHEDULE_KEYS, ctx(false))).toEqual([
+      { key: 's', label: 'start' },
+      { key: 'esc', label: 'home' },
+    ]);
+    expect(hintsFor(SCHEDULE_KEYS, ctx(true))).toEqual([
+      { key: 's', label: 'stop' },
+      { key: 'n', label: 'run now' },
+      { key: 'esc', label: 'home' },
+    ]);
   });
 });
 
 describe('the screen registry', () => {
-  const session = (inspection: object) => ({ inspection: { writeBlockers: [], isOwner: true, createdAtIndex: 'missing', ...inspection } }) as never;
-  const home = (s: unknown): HomeKeyContext => ({ session: s as never, sampler: {} as never, state: {} as never, open: () => {} });
+  const session = (inspection: object) =>
+    ({ inspection: { writeBlockers: [], isOwner: true, createdAtIndex: 'missing', ...inspection } }) as never;
+  const home = (s: unknown): HomeKeyContext => ({
+    session: s as never,
+    sampler: {} as never,
+    state: {} as never,
+    open: () => {},
+  });
 
   test('home offers each screen by its availability rule, written once', () => {
     expect(keys(hintsFor(HOME_BINDINGS, home(session({}))))).toEqual(['r', '+/-', 'space', 'g', 'd', 'i', 'c', 'b']);
-    expect(keys(hintsFor(HOME_BINDINGS, home(session({ createdAtIndex: 'valid' }))))).toEqual(['r', '+/-', 'space', 'g', 'd', 'c', 'b']);
-    expect(keys(hintsFor(HOME_BINDINGS, home(session({ isOwner: false }))))).toEqual(['r', '+/-', 'space', 'g', 'd', 'i', 'c']);
-    expect(keys(hintsFor(HOME_BINDINGS, home(session({ writeBlockers: ['read-only replica'] }))))).toEqual(['r', '+/-', 'space', 'g']);
+    expect(keys(hintsFor(HOME_BINDINGS, home(session({ createdAtIndex: 'valid' }))))).toEqual([
+      'r',
+      '+/-',
+      'space',
+      'g',
+      'd',
+      'c',
+      'b',
+    ]);
+    expect(keys(hintsFor(HOME_BINDINGS, home(session({ isOwner: false }))))).toEqual([
+      'r',
+      '+/-',
+      'space',
+      'g',
+      'd',
+      'i',
+      'c',
+    ]);
+    expect(keys(hintsFor(HOME_BINDINGS, home(session({ writeBlockers: ['read-only replica'] }))))).toEqual([
+      'r',
+      '+/-',
+      'space',
+      'g',
+    ]);
   });
 
   test('every screen has a title, and the help lists every screen in order', () => {
     expect(SCREENS.map((s) => s.id)).toEqual(['home', 'growth', 'drain', 'index', 'schedule', 'rebuild']);
-    expect(HELP_GROUPS.map((g) => g.title)).toEqual(['Home', 'Growth', 'Drain', 'Index', 'Schedule', 'Rebuild', 'Typed confirmation (drain, schedule, rebuild)', 'Everywhere']);
+    expect(HELP_GROUPS.map((g) => g.title)).toEqual([
+      'Home',
+      'Growth',
+      'Drain',
+      'Index',
+      'Schedule',
+      'Rebuild',
+      'Typed confirmation (drain, schedule, rebuild)',
+      'Everywhere',
+    ]);
   });
 
   test('the help scrolls when it does not fit', () => {

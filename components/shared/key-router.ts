@@ -72,7 +72,11 @@ export const KeyRouterContext = createContext<KeyRouter | null>(null);
 export function useKeyScope<C>(bindings: readonly Binding<C>[], ctx: C, field?: TextField, active = true): void {
   const router = useContext(KeyRouterContext);
   const owner = useRef({}).current;
-  const scope: KeyScope = { hints: field?.hints ?? hintsFor(bindings, ctx), handle: (name) => runBinding(bindings, ctx, name), capture: field?.capture };
+  const scope: KeyScope = {
+    hints: field?.hints ?? hintsFor(bindings, ctx),
+    handle: (name) => runBinding(bindings, ctx, name),
+    capture: field?.capture,
+  };
   // Read by the handlers: a key that arrives right after a frame must see that frame's state.
   const current = useRef(scope);
   current.current = scope;

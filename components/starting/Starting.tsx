@@ -28,7 +28,8 @@ export function Starting({ step }: { step?: SessionStep }) {
       {step?.step === 'seed' ? (
         <Text>
           {'  '}
-          <ProgressBar done={step.done} total={step.total} /> {formatCount(step.done)} / {formatCount(step.total)} sessions
+          <ProgressBar done={step.done} total={step.total} /> {formatCount(step.done)} / {formatCount(step.total)}{' '}
+          sessions
         </Text>
       ) : null}
     </Box>

@@ -27,7 +27,9 @@ function blocker(session: Session): string | null {
 async function dryRun(config: Config, session: Session): Promise<number> {
   const state = await indexState(session.pool, session.table);
   const statements = [
-    ...(state === 'invalid' ? [{ when: 'drop the INVALID leftover of an interrupted build', sql: sql('index/drop_invalid', session.table) }] : []),
+    ...(state === 'invalid'
+      ? [{ when: 'drop the INVALID leftover of an interrupted build', sql: sql('index/drop_invalid', session.table) }]
+      : []),
     ...(state !== 'valid' ? [{ when: 'then build it', sql: sql('index/create', session.table) }] : []),
   ];
   const cannot = blocker(session);
@@ -47,7 +49,9 @@ export async function runCreateIndex(config: Config): Promise<number> {
   const yes = Boolean(config.flags.yes);
   const dry = Boolean(config.flags['dry-run']);
   if (!yes && !dry && !interactive()) {
-    throw usageError('create-index writes to the database: add --yes to run it without a terminal, or --dry-run to see what it would do.');
+    throw usageError(
+      'create-index writes to the database: add --yes to run it without a terminal, or --dry-run to see what it would do.',
+    );
   }
   const session = await openSession(config);
   try {
@@ -61,13 +65,23 @@ export async function runCreateIndex(config: Config): Promise<number> {
         return EXIT.ok;
       }
     }
-    const build = new IndexBuild({ target: session.target, table: session.table, pool: session.pool, connectTimeoutMs: config.connectTimeoutMs });
+    const build = new IndexBuild({
+      target: session.target,
+      table: session.table,
+      pool: session.pool,
+      connectTimeoutMs: config.connectTimeoutMs,
+    });
     build.subscribe((e) => {
       if (config.json) writeJson(e.type === 'step' ? e : { type: 'progress', ...e.progress });
       else if (e.type === 'step') write(e.message);
       else {
         const p = e.progress;
-        const part = p.blocksTotal > 0 ? `blocks ${formatCount(p.blocksDone)}/${formatCount(p.blocksTotal)}` : p.tuplesTotal > 0 ? `tuples ${formatCount(p.tuplesDone)}/${formatCount(p.tuplesTotal)}` : '';
+        const part =
+          p.blocksTotal > 0
+            ? `blocks ${formatCount(p.blocksDone)}/${formatCount(p.blocksTotal)}`
+            : p.tuplesTotal > 0
+              ? `tuples ${formatCount(p.tuplesDone)}/${formatCount(p.tuplesTotal)}`
+              : '';
         write(`  ${p.phase} ${part} (${formatDuration(p.elapsedMs)})`);
       }
     });

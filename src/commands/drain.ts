@@ -37,7 +37,8 @@ export function parseWalCompression(text: string | undefined): string | null {
 export function drainFlags(flags: Flags): DrainFlags {
   const str = (name: string) => (typeof flags[name] === 'string' ? (flags[name] as string) : undefined);
   /** The flag's value by its kind (null for off), or undefined when it is not given. */
-  const read = (name: keyof typeof FLAG) => (str(name) === undefined ? undefined : (flagValue(FLAG[name], str(name)!) as number | null));
+  const read = (name: keyof typeof FLAG) =>
+    str(name) === undefined ? undefined : (flagValue(FLAG[name], str(name)!) as number | null);
   const maxLagMs = read('max-lag');
   const maxWal = read('max-wal-rate');
   const nice = read('nice') ?? DEFAULT_THROTTLE.nice;
@@ -60,11 +61,12 @@ export function drainFlags(flags: Flags): DrainFlags {
   };
 }
 
-
 export async function runDrain(config: Config): Promise<number> {
   const flags = drainFlags(config.flags);
   if (!flags.yes && !flags.dryRun && !interactive()) {
-    throw usageError('drain deletes rows: add --yes to run it without a terminal, or --dry-run to see what it would do.');
+    throw usageError(
+      'drain deletes rows: add --yes to run it without a terminal, or --dry-run to see what it would do.',
+    );
   }
   const session = await openSession(config);
   try {
@@ -77,22 +79,35 @@ export async function runDrain(config: Config): Promise<number> {
       const plan = await planDrain(session.pool, table);
       const { counts } = await exactStatus(session.pool, table);
       if (config.json) {
-        writeJson({ type: 'dry-run', rule: RULE_IN_WORDS, sql: plan.sql, blocksTotal: plan.blocksTotal, wouldDelete: counts.deletable, total: counts.total, kept: counts.kept });
+        writeJson({
+          type: 'dry-run',
+          rule: RULE_IN_WORDS,
+          sql: plan.sql,
+          blocksTotal: plan.blocksTotal,
+          wouldDelete: counts.deletable,
+          total: counts.total,
+          kept: counts.kept,
+        });
       } else {
         write(`Dry run on ${session.description}: nothing is deleted.`);
         write(`Rule: ${RULE_IN_WORDS}.`);
         write(`Blocks to sweep: ${formatCount(plan.blocksTotal)} (${formatBytes(plan.heapBytes)})`);
-        write(`Rows it would delete now: ${formatCount(counts.deletable)} of ${formatCount(counts.total)} (keeps ${formatCount(counts.kept)})`);
+        write(
+          `Rows it would delete now: ${formatCount(counts.deletable)} of ${formatCount(counts.total)} (keeps ${formatCount(counts.kept)})`,
+        );
         write(`SQL:\n${plan.sql}`);
         // A dry run only reads, so it runs anywhere; say when the drain itself could not run here.
-        if (inspection.writeBlockers.length > 0) write(`A drain could not run here: ${inspection.writeBlockers.join('; ')}.`);
+        if (inspection.writeBlockers.length > 0)
+          write(`A drain could not run here: ${inspection.writeBlockers.join('; ')}.`);
       }
       return EXIT.ok;
     }
     if (!flags.yes) {
       const plan = await planDrain(session.pool, table);
       write(`Drain ${session.description}: ${RULE_IN_WORDS}.`);
-      write(`About ${formatCount(plan.estimatedDeletable)} rows to delete over ${formatCount(plan.blocksTotal)} blocks.`);
+      write(
+        `About ${formatCount(plan.estimatedDeletable)} rows to delete over ${formatCount(plan.blocksTotal)} blocks.`,
+      );
       write(`SQL:\n${plan.sql}`);
       if (!(await confirmTyped('Type "drain" to start: ', 'drain', EXIT.ok))) {
         write('Nothing deleted.');
@@ -129,8 +144,11 @@ export async function runDrain(config: Config): Promise<number> {
       }
     });
     if (!config.json) {
-      const wal = flags.throttle.maxWalMBps === null ? 'no WAL-rate limit' : `WAL at most ${flags.throttle.maxWalMBps} MB/s`;
-      write(`Draining ${session.description}, target ${flags.throttle.targetBatchMs} ms per batch, nice ${flags.throttle.nice}, ${wal}.`);
+      const wal =
+        flags.throttle.maxWalMBps === null ? 'no WAL-rate limit' : `WAL at most ${flags.throttle.maxWalMBps} MB/s`;
+      write(
+        `Draining ${session.description}, target ${flags.throttle.targetBatchMs} ms per batch, nice ${flags.throttle.nice}, ${wal}.`,
+      );
     }
     // The first signal stops after the current batch (the closing count and ANALYZE still run): exit 0.
     // A second quits at once with 128 + its number; the server rolls the open batch back.

@@ -25,7 +25,8 @@ export function growthText(g: Growth): string {
 
 /** The JSON `growth --json` prints: buckets with ISO start times. */
 export function growthJson(g: Growth) {
-  const buckets = (list: Bucket[]) => list.map((b) => ({ start: b.start.toISOString(), anonymous: b.anonymous, authenticated: b.authenticated }));
+  const buckets = (list: Bucket[]) =>
+    list.map((b) => ({ start: b.start.toISOString(), anonymous: b.anonymous, authenticated: b.authenticated }));
   return { ...g, hourly: buckets(g.hourly), daily: buckets(g.daily), asOf: g.asOf.toISOString() };
 }
 

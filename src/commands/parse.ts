@@ -7,7 +7,8 @@ type ParseArgsOptions = Record<string, { type: 'string' | 'boolean'; short?: str
 
 function optionsOf(flags: Iterable<FlagDef>): ParseArgsOptions {
   const options: ParseArgsOptions = {};
-  for (const f of flags) options[f.name] = { type: f.type.kind === 'switch' ? 'boolean' : 'string', ...(f.short ? { short: f.short } : {}) };
+  for (const f of flags)
+    options[f.name] = { type: f.type.kind === 'switch' ? 'boolean' : 'string', ...(f.short ? { short: f.short } : {}) };
   return options;
 }
 
@@ -44,7 +45,8 @@ export function parseCommandLine(argv: string[]): CommandLine {
   const { values, positionals } = parsed;
   let helpTopic: Command | undefined;
   if (name === 'help' && positionals.length > 1) {
-    if (!isCommand(positionals[1]!)) throw usageError(`unknown command "${positionals[1]}". Commands: ${COMMANDS.join(', ')}.`);
+    if (!isCommand(positionals[1]!))
+      throw usageError(`unknown command "${positionals[1]}". Commands: ${COMMANDS.join(', ')}.`);
     helpTopic = positionals[1];
     positionals.splice(1, 1);
   }
@@ -62,13 +64,19 @@ function refusal(command: Command, flags: readonly FlagDef[], err: Error & { cod
   if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
     const option = /Unknown option '([^']*)'/.exec(err.message)?.[1] ?? '';
     const flag = option.replace(/^--?/, '').split('=')[0]!;
-    const owners = COMMAND_TABLE.filter((c) => flagsOf(c.name).some((f) => f.name === flag || (f.short && option === `-${f.short}`))).map((c) => c.name);
+    const owners = COMMAND_TABLE.filter((c) =>
+      flagsOf(c.name).some((f) => f.name === flag || (f.short && option === `-${f.short}`)),
+    ).map((c) => c.name);
     if (owners.length > 0 && option.startsWith('--')) {
-      return usageError(`${command} does not take --${flag} (${owners.join(', ')} ${owners.length > 1 ? 'do' : 'does'}). ${takes}.`);
+      return usageError(
+        `${command} does not take --${flag} (${owners.join(', ')} ${owners.length > 1 ? 'do' : 'does'}). ${takes}.`,
+      );
     }
     return usageError(`Unknown option '${option}'. ${takes}.`);
   }
   // Node's message goes on about positional arguments; the first sentence is the useful part.
   const first = err.message.split('\n')[0]!.replace(/^(Unknown option '[^']*'\.).*$/, '$1');
-  return usageError(`${/[.!?]$/.test(first) ? first : `${first}.`} Run "hatchet-sessions ${command} --help" for its flags.`);
+  return usageError(
+    `${/[.!?]$/.test(first) ? first : `${first}.`} Run "hatchet-sessions ${command} --help" for its flags.`,
+  );
 }

@@ -44,7 +44,10 @@ function eventLine(e: RebuildEvent): string | null {
     case 'progress':
       return `  ${e.step}: ${formatCount(e.done)} / ${formatCount(e.total)} ${e.unit}`;
     case 'lock-retry': {
-      const who = e.blockers.filter((b) => b.granted).slice(0, 3).map((b) => `pid ${b.pid} (${Math.round(b.ageSeconds)}s ${b.state ?? ''})`);
+      const who = e.blockers
+        .filter((b) => b.granted)
+        .slice(0, 3)
+        .map((b) => `pid ${b.pid} (${Math.round(b.ageSeconds)}s ${b.state ?? ''})`);
       const av = e.autovacuumCancelled.map((w) => `pid ${w.pid} on "${w.relation}"`);
       return `  ${e.step}: lock not available (attempt ${e.attempt}), retrying in ${e.waitMs} ms${who.length ? `; held by ${who.join(', ')}` : ''}${e.terminated.length ? `; terminated ${e.terminated.join(', ')}` : ''}${av.length ? `; cancelled autovacuum ${av.join(', ')} (as PostgreSQL does after deadlock_timeout)` : ''}`;
     }
@@ -63,7 +66,8 @@ function reporter(json: boolean) {
     }
     if (json) return write(JSON.stringify(e));
     if (e.type === 'drop-step') return write(`  ${e.table}: ${e.action} (${e.ms} ms)`);
-    if (e.type === 'drop-progress') return write(`  ${e.table}: ${formatBytes(e.bytesFreed)} given back, ${formatCount(e.blocksLeft)} blocks left`);
+    if (e.type === 'drop-progress')
+      return write(`  ${e.table}: ${formatBytes(e.bytesFreed)} given back, ${formatCount(e.blocksLeft)} blocks left`);
     const line = eventLine(e);
     if (line) write(line);
   };
@@ -97,9 +101,15 @@ function summaryText(s: ReturnType<typeof summary>): string {
  * Run `work` under the shell's stop-signal rule: the first SIGINT/SIGTERM/SIGHUP asks it to stop at a safe point
  * (the engine polls `stop.stopped`), a second exits at once. An error is returned with the signal that caused it.
  */
-async function withStop<T>(json: boolean, work: (stop: { stopped: boolean }) => Promise<T>): Promise<{ value?: T; signal?: StopSignal; error?: unknown }> {
+async function withStop<T>(
+  json: boolean,
+  work: (stop: { stopped: boolean }) => Promise<T>,
+): Promise<{ value?: T; signal?: StopSignal; error?: unknown }> {
   const onStop = () => {
-    if (!json) process.stderr.write('stopping at the next safe point… (again to quit at once; "hatchet-sessions recover" handles either)\n');
+    if (!json)
+      process.stderr.write(
+        'stopping at the next safe point… (again to quit at once; "hatchet-sessions recover" handles either)\n',
+      );
   };
   return withStopSignals(onStop, async (stop) => {
     try {
@@ -141,7 +151,8 @@ function pauseHook(stop: { stopped: boolean }): RebuildOptions['testHook'] {
  */
 function requireOwner(session: Session, what: string): void {
   const ins = session.inspection;
-  if (ins.readOnly) throw new ToolError(`cannot ${what}: ${ins.writeBlockers[0] ?? 'connections are read-only'}.`, EXIT.usage);
+  if (ins.readOnly)
+    throw new ToolError(`cannot ${what}: ${ins.writeBlockers[0] ?? 'connections are read-only'}.`, EXIT.usage);
   if (!ins.isOwner) {
     throw new ToolError(
       `cannot ${what}: role "${ins.role}" does not own "${session.table.name}" (its owner is "${ins.tableOwner}"). ` +
@@ -179,10 +190,16 @@ export async function runRebuildCommand(config: Config): Promise<number> {
       if (!backups.length || config.flags['dry-run']) return EXIT.ok;
       requireOwner(session, 'drop the backup');
       if (!(await confirm(config, `Drop ${backups.length} backup table(s)`, 'drop'))) return EXIT.failure;
-      const r = await withStop(json, (stop) => dropBackups(workConnection(config, session), session.table, { onEvent: reporter(json), stop }));
+      const r = await withStop(json, (stop) =>
+        dropBackups(workConnection(config, session), session.table, { onEvent: reporter(json), stop }),
+      );
       if (r.error) return finish(config, r as { error: unknown; signal?: StopSignal });
       const d = r.value!;
-      write(json ? JSON.stringify({ type: 'summary', dropped: d.tables, bytesFreed: d.bytesFreed, seconds: d.seconds }) : `Dropped ${d.tables.join(', ')}: ${formatBytes(d.bytesFreed)} given back in ${d.seconds}s.`);
+      write(
+        json
+          ? JSON.stringify({ type: 'summary', dropped: d.tables, bytesFreed: d.bytesFreed, seconds: d.seconds })
+          : `Dropped ${d.tables.join(', ')}: ${formatBytes(d.bytesFreed)} given back in ${d.seconds}s.`,
+      );
       return EXIT.ok;
     }
 
@@ -202,7 +219,9 @@ export async function runRebuildCommand(config: Config): Promise<number> {
       );
       write(JSON.stringify({ type: 'plan', steps: PLAN_STEPS }));
     } else {
-      write(`Rebuild of "${session.table.schema}"."${session.table.name}" on ${session.description}${session.demo ? ' (DEMO)' : ''}`);
+      write(
+        `Rebuild of "${session.table.schema}"."${session.table.name}" on ${session.description}${session.demo ? ' (DEMO)' : ''}`,
+      );
       write(checklistText(p));
       write('');
       write(planText());
@@ -237,7 +256,12 @@ export async function runRecoverCommand(config: Config): Promise<number> {
     if (!config.flags['dry-run']) requireOwner(session, 'recover a rebuild');
     const left = await detectLeftovers(session.pool, session.table);
     if (json) write(JSON.stringify({ type: 'leftovers', ...left }));
-    else write(left.found ? `Found: ${left.summary}${left.objects.length ? ` (${left.objects.join(', ')})` : ''}.` : 'Nothing to recover: no unfinished rebuild.');
+    else
+      write(
+        left.found
+          ? `Found: ${left.summary}${left.objects.length ? ` (${left.objects.join(', ')})` : ''}.`
+          : 'Nothing to recover: no unfinished rebuild.',
+      );
     if (!left.found) return EXIT.ok;
     const undo = Boolean(config.flags.undo);
     if (undo && left.swapped) {
@@ -258,10 +282,16 @@ export async function runRecoverCommand(config: Config): Promise<number> {
     if (undo || !left.rebuildId) {
       const r = await withStop(json, (stop) => undoRebuild(connect, session.table, options(config, stop)));
       if (r.error) return finish(config, r as { error: unknown; signal?: StopSignal });
-      write(json ? JSON.stringify({ type: 'summary', action: 'undo', removed: r.value!.removed }) : `Undone: removed ${r.value!.removed.join(', ') || 'nothing'}.`);
+      write(
+        json
+          ? JSON.stringify({ type: 'summary', action: 'undo', removed: r.value!.removed })
+          : `Undone: removed ${r.value!.removed.join(', ') || 'nothing'}.`,
+      );
       return EXIT.ok;
     }
-    const r = await withStop(json, (stop) => finishRebuild(connect, session.table, { ...options(config, stop), onEvent: reporter(json) }));
+    const r = await withStop(json, (stop) =>
+      finishRebuild(connect, session.table, { ...options(config, stop), onEvent: reporter(json) }),
+    );
     return finish(config, r);
   } finally {
     await session.close();

@@ -80,7 +80,11 @@ export function eventJson(e: ScheduleEvent): string {
 }
 
 /** Connect like every command, but wait out a database that is not there yet (a daemon may start first). */
-async function openWhenReachable(config: Config, log: (e: ScheduleEvent) => void, isStopping: () => boolean): Promise<Session | null> {
+async function openWhenReachable(
+  config: Config,
+  log: (e: ScheduleEvent) => void,
+  isStopping: () => boolean,
+): Promise<Session | null> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await openSession(config);
@@ -95,7 +99,11 @@ async function openWhenReachable(config: Config, log: (e: ScheduleEvent) => void
 }
 
 /** The run times a schedule started now would use: the first `count`, each with its latest time under --jitter. */
-export function plannedRuns(options: ScheduleFlags['options'], now: Date, count = 5): Array<{ at: Date; latest: Date }> {
+export function plannedRuns(
+  options: ScheduleFlags['options'],
+  now: Date,
+  count = 5,
+): Array<{ at: Date; latest: Date }> {
   const runs: Array<{ at: Date; latest: Date }> = [];
   // Later runs count from the end of the one before (--every): shown as if each took no time, i.e. the earliest.
   let at = options.initialRun === false ? nextRunAt(options.spec, now, 0) : now;
@@ -118,7 +126,10 @@ async function dryRun(config: Config, flags: ScheduleFlags): Promise<number> {
     const o = flags.options;
     const runs = plannedRuns(o, new Date());
     const schedule = describeSchedule(o.spec);
-    const blocked = inspection.writeBlockers.length > 0 ? `cannot schedule cleanups: ${inspection.writeBlockers.join('; ')}.` : undefined;
+    const blocked =
+      inspection.writeBlockers.length > 0
+        ? `cannot schedule cleanups: ${inspection.writeBlockers.join('; ')}.`
+        : undefined;
     if (config.json) {
       writeJson({
         ts: new Date().toISOString(),
@@ -143,12 +154,18 @@ async function dryRun(config: Config, flags: ScheduleFlags): Promise<number> {
     const wal = t.maxWalMBps === null ? 'no WAL-rate limit' : `WAL at most ${t.maxWalMBps} MB/s`;
     writeLine(`Dry run of the schedule on ${session.description}: nothing is deleted.`);
     writeLine(`Rule: ${RULE_IN_WORDS}.`);
-    writeLine(`Schedule: ${schedule}; each run at most ${formatDuration(o.maxRunDurationMs ?? 0)}; target ${t.targetBatchMs} ms per batch, nice ${t.nice}, ${wal}.`);
-    writeLine(`Rows a run would delete now: ${formatCount(counts.deletable)} of ${formatCount(counts.total)} (keeps ${formatCount(counts.kept)}), over ${formatCount(plan.blocksTotal)} blocks.`);
-    const later = o.spec.kind === 'every' ? '; later ones count from the end of the run before, shown as if it took no time' : '';
+    writeLine(
+      `Schedule: ${schedule}; each run at most ${formatDuration(o.maxRunDurationMs ?? 0)}; target ${t.targetBatchMs} ms per batch, nice ${t.nice}, ${wal}.`,
+    );
+    writeLine(
+      `Rows a run would delete now: ${formatCount(counts.deletable)} of ${formatCount(counts.total)} (keeps ${formatCount(counts.kept)}), over ${formatCount(plan.blocksTotal)} blocks.`,
+    );
+    const later =
+      o.spec.kind === 'every' ? '; later ones count from the end of the run before, shown as if it took no time' : '';
     const jitter = o.jitterMs ? `; each up to ${formatDuration(o.jitterMs)} later with --jitter` : '';
     writeLine(`Next runs (the first ${runs.length}${later}${jitter}):`);
-    for (const [i, r] of runs.entries()) writeLine(`  ${r.at.toISOString()}${i === 0 && o.initialRun !== false ? '  (at start)' : ''}`);
+    for (const [i, r] of runs.entries())
+      writeLine(`  ${r.at.toISOString()}${i === 0 && o.initialRun !== false ? '  (at start)' : ''}`);
     writeLine(`SQL of each batch:\n${plan.sql}`);
     if (blocked) writeLine(`A schedule could not run here: ${inspection.writeBlockers.join('; ')}.`);
     return EXIT.ok;
@@ -177,7 +194,8 @@ export async function runSchedule(config: Config): Promise<number> {
     },
     async (stop) => {
       const metrics = new Metrics();
-      const server = flags.metricsPort !== null ? await serveMetrics(metrics, flags.metricsPort, flags.metricsHost) : undefined;
+      const server =
+        flags.metricsPort !== null ? await serveMetrics(metrics, flags.metricsPort, flags.metricsHost) : undefined;
       if (server) {
         const url = `http://${flags.metricsHost}:${server.port}`;
         if (config.json) writeJson({ ts: new Date().toISOString(), event: 'metrics_listening', url });

@@ -41,7 +41,10 @@ export interface Stop {
  * at once with 128 + its number (the server rolls back an open transaction; every operation leaves the database
  * consistent when cut anywhere). Outside `work`, the start-up rule of main.ts applies again.
  */
-export async function withStopSignals<T>(onStop: (signal: StopSignal, stop: Stop) => void, work: (stop: Stop) => Promise<T>): Promise<T> {
+export async function withStopSignals<T>(
+  onStop: (signal: StopSignal, stop: Stop) => void,
+  work: (stop: Stop) => Promise<T>,
+): Promise<T> {
   const controller = new AbortController();
   let first: StopSignal | undefined;
   const stop: Stop = {

@@ -6,13 +6,23 @@ import { writeJson, writeLine } from './shell.js';
 
 type Report = ReturnType<typeof statusReport>;
 
-export function statusText(session: Pick<Session, 'description' | 'demo'>, report: Report, lastVacuum: Date | null): string {
+export function statusText(
+  session: Pick<Session, 'description' | 'demo'>,
+  report: Report,
+  lastVacuum: Date | null,
+): string {
   const row = (label: string, value: string, share = '') => `  ${label.padEnd(16)}${value.padStart(14)}  ${share}`;
   const asOf = new Date(report.asOf);
   return [
     `${session.demo ? 'DEMO DATABASE ' : ''}${session.description}  PostgreSQL ${report.serverVersion}${report.inRecovery ? '  read-only replica' : report.readOnly ? '  read-only' : ''}`,
-    ...(report.inRecovery ? ['A read-only replica: only inspection is possible. Connect to the primary to drain, schedule or rebuild.'] : []),
-    ...(report.unfinishedRebuild ? [`UNFINISHED REBUILD: ${report.unfinishedRebuild}. Run "hatchet-sessions recover" to finish it, or "recover --undo".`] : []),
+    ...(report.inRecovery
+      ? ['A read-only replica: only inspection is possible. Connect to the primary to drain, schedule or rebuild.']
+      : []),
+    ...(report.unfinishedRebuild
+      ? [
+          `UNFINISHED REBUILD: ${report.unfinishedRebuild}. Run "hatchet-sessions recover" to finish it, or "recover --undo".`,
+        ]
+      : []),
     `Hatchet migration: ${report.hatchetMigration ?? 'unknown'}   createdAt index: ${report.createdAtIndex}   owner: ${report.ownsTable ? 'yes' : 'no'}   may delete: ${report.canDelete ? 'yes' : 'no'}`,
     '',
     `Sessions (exact, as of ${asOf.toISOString()}):`,
@@ -41,7 +51,8 @@ export async function runStatus(config: Config): Promise<number> {
     const report = statusReport(session.inspection, counts, sizes);
     if (config.json) writeJson(report);
     else {
-      const lastVacuum = [sizes.lastVacuum, sizes.lastAutovacuum].filter(Boolean).sort((a, b) => b!.getTime() - a!.getTime())[0] ?? null;
+      const lastVacuum =
+        [sizes.lastVacuum, sizes.lastAutovacuum].filter(Boolean).sort((a, b) => b!.getTime() - a!.getTime())[0] ?? null;
       writeLine(statusText(session, report, lastVacuum));
     }
     return 0;

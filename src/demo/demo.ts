@@ -66,7 +66,9 @@ export async function startDemo(opts: DemoOptions, onStep: (s: DemoStep) => void
     const binDir = embeddedBinDir();
     const others = otherUsers(base);
     if (opts.reset && others.length > 0) {
-      throw usageError(`cannot reset the demo database: process ${others.join(', ')} is using it. Quit that first, or run without --demo-reset`);
+      throw usageError(
+        `cannot reset the demo database: process ${others.join(', ')} is using it. Quit that first, or run without --demo-reset`,
+      );
     }
     if (opts.reset && fs.existsSync(base)) {
       const running = runningServer(dataDir);
@@ -84,7 +86,12 @@ export async function startDemo(opts: DemoOptions, onStep: (s: DemoStep) => void
     if (!state || !fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
       onStep({ step: 'init' });
       fs.rmSync(dataDir, { recursive: true, force: true });
-      state = { password: crypto.randomBytes(18).toString('base64url'), seeded: false, rows: opts.rows, withoutIndex: opts.withoutIndex };
+      state = {
+        password: crypto.randomBytes(18).toString('base64url'),
+        seeded: false,
+        rows: opts.rows,
+        withoutIndex: opts.withoutIndex,
+      };
       fs.mkdirSync(base, { recursive: true, mode: 0o755 });
       writeState(stateFile, state);
       initCluster(binDir, dataDir, 'postgres', state.password);
@@ -111,14 +118,22 @@ export async function startDemo(opts: DemoOptions, onStep: (s: DemoStep) => void
       if (!state.seeded) {
         state = { ...state, rows: opts.rows, withoutIndex: opts.withoutIndex };
         await createDemoDatabase(server, state.password);
-        const client = new pg.Client({ ...target.endpoint, password: state.password, application_name: 'hatchet-sessions-demo-seed' });
+        const client = new pg.Client({
+          ...target.endpoint,
+          password: state.password,
+          application_name: 'hatchet-sessions-demo-seed',
+        });
         await client.connect();
         try {
-          await createSchemaAndSeed(client, { schema: 'public', name: TABLE_NAME }, {
-            rows: state.rows,
-            withIndex: !state.withoutIndex,
-            onProgress: (done, total) => onStep({ step: 'seed', done, total }),
-          });
+          await createSchemaAndSeed(
+            client,
+            { schema: 'public', name: TABLE_NAME },
+            {
+              rows: state.rows,
+              withIndex: !state.withoutIndex,
+              onProgress: (done, total) => onStep({ step: 'seed', done, total }),
+            },
+          );
         } finally {
           await client.end();
         }
@@ -174,11 +189,23 @@ function shared(base: string, state: DemoState, running: { pid: number; port: nu
     stop: leave,
     leaveRunning: () => {},
   };
-  return { target: demoTarget(running.port, state.password), server, rows: state.rows, withoutIndex: state.withoutIndex, stop: () => leave() };
+  return {
+    target: demoTarget(running.port, state.password),
+    server,
+    rows: state.rows,
+    withoutIndex: state.withoutIndex,
+    stop: () => leave(),
+  };
 }
 
 async function createDemoDatabase(server: RunningServer, password: string): Promise<void> {
-  const admin = new pg.Client({ host: '127.0.0.1', port: server.port, user: server.superuser, password, database: 'postgres' });
+  const admin = new pg.Client({
+    host: '127.0.0.1',
+    port: server.port,
+    user: server.superuser,
+    password,
+    database: 'postgres',
+  });
   await admin.connect();
   try {
     // A failed seed may have left these behind: start over cleanly.

@@ -32,7 +32,9 @@ export function embeddedBinDir(): string {
   try {
     entry = require.resolve(pkg); // <package>/dist/index.js
   } catch {
-    throw new Error(`the embedded PostgreSQL for ${os.platform()}-${os.arch()} (${pkg}) is not installed. Run npm ci, or configure a database.`);
+    throw new Error(
+      `the embedded PostgreSQL for ${os.platform()}-${os.arch()} (${pkg}) is not installed. Run npm ci, or configure a database.`,
+    );
   }
   return path.join(path.dirname(entry), '..', 'native', 'bin');
 }
@@ -60,7 +62,10 @@ function reachableByOthers(p: string): boolean {
 function runnableBinDir(binDir: string): string {
   if (!isRoot() || reachableByOthers(binDir)) return binDir;
   const nativeDir = path.dirname(binDir);
-  const version = execFileSync(path.join(binDir, 'postgres'), ['--version'], { encoding: 'utf8' }).trim().split(' ').pop();
+  const version = execFileSync(path.join(binDir, 'postgres'), ['--version'], { encoding: 'utf8' })
+    .trim()
+    .split(' ')
+    .pop();
   const copy = path.join('/var/cache/hatchet-sessions', `postgres-${version}`);
   if (!fs.existsSync(path.join(copy, 'bin', 'postgres'))) {
     // Several processes (test workers) may get here at once: each copies aside, the first rename wins.
@@ -106,7 +111,14 @@ export function initCluster(binDir: string, dataDir: string, superuser: string, 
   try {
     execFileSync(
       path.join(bin, 'initdb'),
-      [`--pgdata=${dataDir}`, `--username=${superuser}`, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--locale=C'],
+      [
+        `--pgdata=${dataDir}`,
+        `--username=${superuser}`,
+        `--pwfile=${pwfile}`,
+        '--auth=scram-sha-256',
+        '--encoding=UTF8',
+        '--locale=C',
+      ],
       { ...ids, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LC_ALL: 'C' } },
     );
   } finally {
@@ -130,7 +142,14 @@ function stopLeftover(binDir: string, dataDir: string): void {
   });
 }
 
-async function waitReady(port: number, superuser: string, password: string, child: ChildProcess, logFile: string, tls: boolean): Promise<void> {
+async function waitReady(
+  port: number,
+  superuser: string,
+  password: string,
+  child: ChildProcess,
+  logFile: string,
+  tls: boolean,
+): Promise<void> {
   const deadline = Date.now() + 60_000;
   let exited = false;
   child.once('exit', () => (exited = true));
@@ -152,7 +171,8 @@ async function waitReady(port: number, superuser: string, password: string, chil
       return;
     } catch {
       await client.end().catch(() => {});
-      if (Date.now() > deadline) throw new Error(`PostgreSQL did not accept connections within 60 s: ${lastLines(logFile)}`);
+      if (Date.now() > deadline)
+        throw new Error(`PostgreSQL did not accept connections within 60 s: ${lastLines(logFile)}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
@@ -200,10 +220,25 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const port = opts.port ?? (await freePort());
   const logFile = path.join(opts.dataDir, '..', 'postgres.log');
   const logFd = fs.openSync(logFile, 'a', 0o600);
-  const settings: Record<string, string> = { listen_addresses: '127.0.0.1', unix_socket_directories: '', ...opts.settings };
-  const args = ['-D', opts.dataDir, '-p', String(port), ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
+  const settings: Record<string, string> = {
+    listen_addresses: '127.0.0.1',
+    unix_socket_directories: '',
+    ...opts.settings,
+  };
+  const args = [
+    '-D',
+    opts.dataDir,
+    '-p',
+    String(port),
+    ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
+  ];
   // Its own process group: a Ctrl-C at the terminal reaches this tool, which decides when the server stops.
-  const child = spawn(path.join(bin, 'postgres'), args, { ...ids, detached: true, stdio: ['ignore', logFd, logFd], env: { ...process.env, LC_ALL: 'C' } });
+  const child = spawn(path.join(bin, 'postgres'), args, {
+    ...ids,
+    detached: true,
+    stdio: ['ignore', logFd, logFd],
+    env: { ...process.env, LC_ALL: 'C' },
+  });
   fs.closeSync(logFd);
   // If this process exits without stopping the server (an uncaught error, process.exit), stop it anyway.
   const onExit = () => void (opts.keepOnExit?.() || child.kill('SIGINT'));

@@ -102,7 +102,10 @@ export async function withDemoLock<T>(base: string, fn: () => Promise<T>, timeou
         fs.rmSync(lock, { force: true });
         continue;
       }
-      if (Date.now() > deadline) throw new Error(`the demo database is busy: process ${holder} is starting or stopping it. Try again in a moment.`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `the demo database is busy: process ${holder} is starting or stopping it. Try again in a moment.`,
+        );
       await new Promise((r) => setTimeout(r, 100));
     }
   }

@@ -7,7 +7,11 @@ import { sql, type TableRef } from '../sql.js';
  * A small live load on the demo database so the figures move: a few anonymous sessions a second, an
  * occasional login and logout. Errors are ignored (the server may be restarting); stop() ends it.
  */
-export function startTraffic(target: ConnectionTarget, table: TableRef, visitsPerSecond = 3): { stop(): Promise<void> } {
+export function startTraffic(
+  target: ConnectionTarget,
+  table: TableRef,
+  visitsPerSecond = 3,
+): { stop(): Promise<void> } {
   let stopped = false;
   let client: pg.Client | undefined;
   let tick = 0;
@@ -15,7 +19,13 @@ export function startTraffic(target: ConnectionTarget, table: TableRef, visitsPe
     if (stopped) return;
     try {
       if (!client) {
-        client = new pg.Client(clientConfig(target, { connectTimeoutMs: 5000, readOnly: false, applicationName: 'hatchet-sessions-demo-traffic' }));
+        client = new pg.Client(
+          clientConfig(target, {
+            connectTimeoutMs: 5000,
+            readOnly: false,
+            applicationName: 'hatchet-sessions-demo-traffic',
+          }),
+        );
         client.on('error', () => (client = undefined));
         await client.connect();
       }

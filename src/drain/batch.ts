@@ -23,7 +23,8 @@ export interface BatchLimits {
 }
 
 /** statement_timeout of a batch: 40 times its target, at least 5 s; a batch cancelled by it (57014) halves the next one. */
-export const batchStatementTimeoutMs = (settings: Pick<ThrottleSettings, 'targetBatchMs'>) => Math.max(5000, settings.targetBatchMs * 40);
+export const batchStatementTimeoutMs = (settings: Pick<ThrottleSettings, 'targetBatchMs'>) =>
+  Math.max(5000, settings.targetBatchMs * 40);
 
 /**
  * synchronous_commit of a batch: off when the drain runs unthrottled (--nice 0, no --max-wal-rate), where speed
@@ -34,10 +35,19 @@ export function batchSynchronousCommit(settings: Pick<ThrottleSettings, 'nice' |
 }
 
 /** Read a swept range again (sql/drain/prune.sql) under the batch's limits: it never waits on a table lock. */
-export async function pruneRange(c: pg.ClientBase, table: TableRef, [from, to]: [number, number], limits: Pick<BatchLimits, 'lockTimeoutMs' | 'statementTimeoutMs'>): Promise<void> {
+export async function pruneRange(
+  c: pg.ClientBase,
+  table: TableRef,
+  [from, to]: [number, number],
+  limits: Pick<BatchLimits, 'lockTimeoutMs' | 'statementTimeoutMs'>,
+): Promise<void> {
   await c.query('BEGIN');
   try {
-    await c.query(rawSql('drain/batch_settings'), [String(limits.lockTimeoutMs), String(limits.statementTimeoutMs), null]);
+    await c.query(rawSql('drain/batch_settings'), [
+      String(limits.lockTimeoutMs),
+      String(limits.statementTimeoutMs),
+      null,
+    ]);
     await c.query(sql('drain/prune', table), [blockTid(from), blockTid(to)]);
     await c.query('COMMIT');
   } catch (err) {
@@ -62,15 +72,31 @@ export async function deleteRange(
   const statementTimeout = String(limits.statementTimeoutMs);
   const careful = async () => {
     await c.query('BEGIN');
-    const { xid } = (await c.query(rawSql('drain/batch_settings'), [String(limits.lockTimeoutMs), statementTimeout, limits.synchronousCommit])).rows[0];
-    const r = await c.query(sql('drain/batch_skip_locked', table), [blockTid(from), blockTid(to), rowLimit ?? 2_147_483_647]);
+    const { xid } = (
+      await c.query(rawSql('drain/batch_settings'), [
+        String(limits.lockTimeoutMs),
+        statementTimeout,
+        limits.synchronousCommit,
+      ])
+    ).rows[0];
+    const r = await c.query(sql('drain/batch_skip_locked', table), [
+      blockTid(from),
+      blockTid(to),
+      rowLimit ?? 2_147_483_647,
+    ]);
     await c.query('COMMIT');
     return { rows: r.rowCount ?? 0, xid };
   };
   try {
     if (rowLimit !== null) return await careful();
     await c.query('BEGIN');
-    const { xid } = (await c.query(rawSql('drain/batch_settings'), [String(limits.fastLockTimeoutMs), statementTimeout, limits.synchronousCommit])).rows[0];
+    const { xid } = (
+      await c.query(rawSql('drain/batch_settings'), [
+        String(limits.fastLockTimeoutMs),
+        statementTimeout,
+        limits.synchronousCommit,
+      ])
+    ).rows[0];
     try {
       const r = await c.query(sql('drain/batch', table), [blockTid(from), blockTid(to)]);
       await c.query('COMMIT');

@@ -37,7 +37,9 @@ export function isConnectionLoss(err: unknown): boolean {
   const e = err as { code?: string; message?: string };
   if (e?.code && /^(08|57P0[123])/.test(e.code)) return true;
   if (e?.code && /^[0-9A-Z]{5}$/.test(e.code)) return false;
-  return /terminated|ECONNRESET|EPIPE|ECONNREFUSED|ENOENT|not queryable|Connection|socket|timeout/i.test(String(e?.message ?? err));
+  return /terminated|ECONNRESET|EPIPE|ECONNREFUSED|ENOENT|not queryable|Connection|socket|timeout/i.test(
+    String(e?.message ?? err),
+  );
 }
 
 /** Errors worth another try (after a backoff); anything else stops the drain. */

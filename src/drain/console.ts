@@ -24,7 +24,8 @@ export function drainEngineFor(
   return {
     settings,
     plan: () => planDrain(session.pool, session.table),
-    create: () => new DrainOperation({ target: session.target, table: session.table, connectTimeoutMs, throttle: settings }),
+    create: () =>
+      new DrainOperation({ target: session.target, table: session.table, connectTimeoutMs, throttle: settings }),
     run: (op) => work.add(op.start()),
   };
 }

@@ -4,7 +4,13 @@ import { EXIT, ToolError, describeError } from '../errors.js';
 import { sql } from '../sql.js';
 import { WakeableSleep } from '../sleep.js';
 import { batchStatementTimeoutMs, batchSynchronousCommit, deleteRange, pruneRange, type BatchLimits } from './batch.js';
-import { DEFAULT_BACKEND_FLUSH_AFTER, applySessionSettings, isConnectionLoss, isRetryable, walCompressionChoices } from './connection.js';
+import {
+  DEFAULT_BACKEND_FLUSH_AFTER,
+  applySessionSettings,
+  isConnectionLoss,
+  isRetryable,
+  walCompressionChoices,
+} from './connection.js';
 import { CommitLedger } from './ledger.js';
 import { readLoad } from './load.js';
 import { checkServerVersion, countDeletable, readTableBlocks } from './plan.js';
@@ -21,7 +27,16 @@ import {
   type LoadSample,
   type ThrottleSettings,
 } from './throttle.js';
-import { idleProgress, type DrainEvent, type DrainOptions, type DrainPhase, type DrainProgress, type DrainSummary, type StopReason, type ThrottleState } from './types.js';
+import {
+  idleProgress,
+  type DrainEvent,
+  type DrainOptions,
+  type DrainPhase,
+  type DrainProgress,
+  type DrainSummary,
+  type StopReason,
+  type ThrottleState,
+} from './types.js';
 
 /**
  * A throttled sweep of the table by block ranges. One object per run: start() runs it to the end and
@@ -154,7 +169,10 @@ export class DrainOperation {
     const checkEvery = this.opts.loadCheckMs ?? 1000;
     for (;;) {
       if (this.stopRequested) return;
-      let sample: LoadSample = { replicaLagS: this.progress.throttle.replicaLagS, activeBackends: this.progress.throttle.activeBackends };
+      let sample: LoadSample = {
+        replicaLagS: this.progress.throttle.replicaLagS,
+        activeBackends: this.progress.throttle.activeBackends,
+      };
       if (Date.now() - lastCheck.at >= checkEvery) {
         sample = await readLoad(c, this.settings);
         lastCheck.at = Date.now();
@@ -193,7 +211,8 @@ export class DrainOperation {
     try {
       this.setPhase('connecting');
       const meta = await this.readTableBlocks();
-      if (!meta) throw new ToolError(`table "${this.opts.table.schema}.${this.opts.table.name}" not found.`, EXIT.table);
+      if (!meta)
+        throw new ToolError(`table "${this.opts.table.schema}.${this.opts.table.name}" not found.`, EXIT.table);
       checkServerVersion(Number(meta.server_version_num));
       this.maxTuplesPerPage = Math.floor((Number(meta.block_size) - 24) / 28);
       this.update({ blocksTotal: Number(meta.blocks) });
@@ -249,7 +268,14 @@ export class DrainOperation {
         const t = performance.now();
         // Prune the range the previous batch deleted (its rows are dead to everyone by now): see sql/drain/prune.sql.
         if (this.prune && prevRange) await pruneRange(c, this.opts.table, prevRange, this.batchLimits());
-        const { rows, xid } = await deleteRange(c, this.opts.table, [next, to], rowLimit, this.batchLimits(), () => (this.tally.lockedRanges += 1));
+        const { rows, xid } = await deleteRange(
+          c,
+          this.opts.table,
+          [next, to],
+          rowLimit,
+          this.batchLimits(),
+          () => (this.tally.lockedRanges += 1),
+        );
         const ms = performance.now() - t;
         prevRange = [next, to];
         const walAfter = await this.ledger.walPosition(c);
@@ -266,7 +292,10 @@ export class DrainOperation {
         const rowsDeleted = this.progress.rowsDeleted + rows;
         const blocksPerMs = next / Math.max(1, elapsed);
         const walTotal = this.progress.walBytes + walBytes;
-        const pause = next < total && !this.stopRequested ? pauseAfterBatch(ms, walBytes, this.settings, this.random) : { ms: 0, by: null };
+        const pause =
+          next < total && !this.stopRequested
+            ? pauseAfterBatch(ms, walBytes, this.settings, this.random)
+            : { ms: 0, by: null };
         this.update({
           blocksSwept: next,
           rowsDeleted,
@@ -297,13 +326,18 @@ export class DrainOperation {
           this.ledger.connectionLost();
           this.update({ reconnects: this.progress.reconnects + 1 });
         }
-        if ((err as { code?: string }).code === '57014') blocks = Math.max(this.settings.minBlocks, Math.floor(blocks / 2));
+        if ((err as { code?: string }).code === '57014')
+          blocks = Math.max(this.settings.minBlocks, Math.floor(blocks / 2));
         if (failures > maxRetries) throw err;
         const waitMs = backoffMs(failures, this.random);
         const message = describeError(err);
         this.emit({ type: 'retry', error: message, attempt: failures, waitMs, reconnect });
         this.update({ retries: this.progress.retries + 1, lastError: message, batchBlocks: blocks });
-        this.setThrottle({ ...this.progress.throttle, reason: 'backoff', detail: `retry ${failures}/${maxRetries} in ${waitMs}ms: ${message}` });
+        this.setThrottle({
+          ...this.progress.throttle,
+          reason: 'backoff',
+          detail: `retry ${failures}/${maxRetries} in ${waitMs}ms: ${message}`,
+        });
         const t = Date.now();
         await this.sleeper.sleep(waitMs);
         this.tally.throttledMs += Date.now() - t;
@@ -338,7 +372,13 @@ export class DrainOperation {
     // Read before the closing steps, which change the progress (their phases, a reconnect's wal_compression): the
     // summary reports the sweep's.
     const p = this.progress;
-    const closing: ClosingFigures = { remainingDeletable: null, analyzed: false, vacuumed: false, heapBytes: 0, liveRowsAfter: 0 };
+    const closing: ClosingFigures = {
+      remainingDeletable: null,
+      analyzed: false,
+      vacuumed: false,
+      heapBytes: 0,
+      liveRowsAfter: 0,
+    };
     // The closing steps get their own tries: a drain stopped by a lost connection still reports.
     const step = async (phase: DrainPhase, fn: (c: pg.Client) => Promise<void>) => {
       for (let attempt = 1; attempt <= 2; attempt++) {
@@ -370,13 +410,22 @@ export class DrainOperation {
         });
       }
       await step('analyzing', async (c) => {
-        const row = (await c.query(sql('drain/after', this.opts.table), [this.opts.table.schema, this.opts.table.name])).rows[0];
+        const row = (await c.query(sql('drain/after', this.opts.table), [this.opts.table.schema, this.opts.table.name]))
+          .rows[0];
         closing.heapBytes = Number(row?.heap_bytes ?? 0);
         closing.liveRowsAfter = Number(row?.live_rows ?? 0);
       });
     }
     await this.dropClient();
-    const summary = buildSummary({ stopReason, error, durationMs, progress: p, tally: this.tally, commits: this.ledger, closing });
+    const summary = buildSummary({
+      stopReason,
+      error,
+      durationMs,
+      progress: p,
+      tally: this.tally,
+      commits: this.ledger,
+      closing,
+    });
     this.setPhase('finished');
     this.emit({ type: 'summary', summary });
     return summary;

@@ -49,7 +49,10 @@ export async function planDrain(db: pg.Pool | pg.ClientBase, table: TableRef): P
     sql: drainSql(table),
     statements: [
       { when: 'each batch (blocks $1 to $2), in its own transaction:', sql: stripComments(sql('drain/batch', table)) },
-      { when: 'a range where someone else holds a row lock (rows skipped), and near --max-rows:', sql: stripComments(sql('drain/batch_skip_locked', table)) },
+      {
+        when: 'a range where someone else holds a row lock (rows skipped), and near --max-rows:',
+        sql: stripComments(sql('drain/batch_skip_locked', table)),
+      },
     ],
   };
 }
@@ -73,7 +76,11 @@ export function checkServerVersion(versionNum: number, version?: string): void {
  * on the table, so the read runs under the batches' lock_timeout and the caller retries it like a batch: the drain
  * never queues behind a DDL lock (and the live API never queues behind the drain).
  */
-export async function readTableBlocks(c: pg.ClientBase, table: TableRef, lockTimeoutMs: number): Promise<Record<string, unknown> | undefined> {
+export async function readTableBlocks(
+  c: pg.ClientBase,
+  table: TableRef,
+  lockTimeoutMs: number,
+): Promise<Record<string, unknown> | undefined> {
   try {
     await c.query('BEGIN');
     await c.query(rawSql('drain/batch_settings'), [String(lockTimeoutMs), String(30_000), null]);

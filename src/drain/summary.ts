@@ -17,7 +17,15 @@ export interface SweepTally {
   lockedRanges: number;
 }
 
-export const emptyTally = (): SweepTally => ({ batchTimes: [], batchBlockCounts: [], throttledMs: 0, niceMs: 0, walLimitedMs: 0, pausedMs: 0, lockedRanges: 0 });
+export const emptyTally = (): SweepTally => ({
+  batchTimes: [],
+  batchBlockCounts: [],
+  throttledMs: 0,
+  niceMs: 0,
+  walLimitedMs: 0,
+  pausedMs: 0,
+  lockedRanges: 0,
+});
 
 /** What the closing steps found: the final count, ANALYZE or VACUUM, the table's size after. */
 export interface ClosingFigures {
@@ -128,9 +136,12 @@ export function progressLine(p: DrainProgress): string {
 
 /** The summary as text: what drain prints at the end and the console's drain screen shows. */
 export function summaryText(s: DrainSummary): string {
-  const why = { done: 'done: every block swept', limit: 'limit reached (--max-rows or --max-duration)', stopped: 'stopped by request', error: 'error' }[
-    s.stopReason
-  ];
+  const why = {
+    done: 'done: every block swept',
+    limit: 'limit reached (--max-rows or --max-duration)',
+    stopped: 'stopped by request',
+    error: 'error',
+  }[s.stopReason];
   const lines = [
     `Drain ${why}${s.error ? `: ${s.error}` : ''}`,
     `  rows deleted      ${formatCount(s.rowsDeleted)}`,
@@ -146,7 +157,9 @@ export function summaryText(s: DrainSummary): string {
   ];
   if (s.asyncCommitBatches) {
     const undone = s.undoneBatches ? `; ${s.undoneBatches} undone by a server crash, swept again` : '';
-    lines.push(`  commits           ${formatCount(s.asyncCommitBatches)} batches did not wait for their WAL (unthrottled)${undone}`);
+    lines.push(
+      `  commits           ${formatCount(s.asyncCommitBatches)} batches did not wait for their WAL (unthrottled)${undone}`,
+    );
   }
   if (s.retries) lines.push(`  retries           ${s.retries} (${s.reconnects} reconnects)`);
   if (s.advice) lines.push(`Advice: ${s.advice}`);

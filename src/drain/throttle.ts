@@ -45,7 +45,11 @@ const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v
  * Blocks for the next batch: scale the last size by target / measured time, with the step limited to
  * halving or growing by half (one slow batch must not collapse the size, one fast empty range must not explode it).
  */
-export function nextBlocks(current: number, batchMs: number, settings: Pick<ThrottleSettings, 'targetBatchMs' | 'minBlocks' | 'maxBlocks'>): number {
+export function nextBlocks(
+  current: number,
+  batchMs: number,
+  settings: Pick<ThrottleSettings, 'targetBatchMs' | 'minBlocks' | 'maxBlocks'>,
+): number {
   const ratio = clamp(settings.targetBatchMs / Math.max(batchMs, 0.1), 0.5, 1.5);
   return Math.round(clamp(current * ratio, settings.minBlocks, settings.maxBlocks));
 }
@@ -109,13 +113,19 @@ export function throttleReason(
   paused = false,
 ): ThrottleReason | null {
   if (paused) return 'paused';
-  if (settings.maxLagS !== null && sample.replicaLagS !== null && sample.replicaLagS > settings.maxLagS) return 'replica-lag';
-  if (settings.maxActive !== null && sample.activeBackends !== null && sample.activeBackends > settings.maxActive) return 'active-backends';
+  if (settings.maxLagS !== null && sample.replicaLagS !== null && sample.replicaLagS > settings.maxLagS)
+    return 'replica-lag';
+  if (settings.maxActive !== null && sample.activeBackends !== null && sample.activeBackends > settings.maxActive)
+    return 'active-backends';
   return null;
 }
 
 /** Words for a reason, for the screen and the text output. */
-export function describeReason(reason: ThrottleReason | null, sample?: LoadSample, settings?: ThrottleSettings): string {
+export function describeReason(
+  reason: ThrottleReason | null,
+  sample?: LoadSample,
+  settings?: ThrottleSettings,
+): string {
   switch (reason) {
     case null:
       return 'running';

@@ -19,7 +19,10 @@ export async function autovacuumBlockers(
   relations: string[],
   activity = 'pg_catalog.pg_stat_activity',
 ): Promise<AutovacuumWorker[]> {
-  const { rows } = await client.query(sql('rebuild/autovacuum_blockers', names, { raw: { activity } }), [names.schema, relations]);
+  const { rows } = await client.query(sql('rebuild/autovacuum_blockers', names, { raw: { activity } }), [
+    names.schema,
+    relations,
+  ]);
   return rows.map((r) => ({ pid: r.pid, relation: r.relation, query: r.query, ageSeconds: r.age_seconds }));
 }
 
@@ -30,7 +33,11 @@ export async function cancelAutovacuum(client: pg.ClientBase, names: RebuildName
 }
 
 /** Cancel every autovacuum worker that holds a lock on one of `relations`; returns the ones cancelled. */
-export async function cancelAutovacuumBlockers(client: pg.ClientBase, names: RebuildNames, relations: string[]): Promise<AutovacuumWorker[]> {
+export async function cancelAutovacuumBlockers(
+  client: pg.ClientBase,
+  names: RebuildNames,
+  relations: string[],
+): Promise<AutovacuumWorker[]> {
   const cancelled: AutovacuumWorker[] = [];
   for (const w of await autovacuumBlockers(client, names, relations)) {
     if (await cancelAutovacuum(client, names, w.pid)) cancelled.push(w);

@@ -68,7 +68,10 @@ export interface DropResult {
 /** A stop request honoured at a safe point of the drop (between slices, or while waiting for a lock). */
 export class DropStopped extends ToolError {
   constructor(table: string) {
-    super(`stopped while dropping "${table}"; run "hatchet-sessions rebuild --drop-backup --yes" again to go on`, EXIT.failure);
+    super(
+      `stopped while dropping "${table}"; run "hatchet-sessions rebuild --drop-backup --yes" again to go on`,
+      EXIT.failure,
+    );
     this.name = 'DropStopped';
   }
 }
@@ -94,7 +97,8 @@ async function shortLock(
     jitter: false,
     onTimeout: ({ error, startedAt, cancelled }) => {
       if (Date.now() - startedAt > deadlineMs) throw error;
-      for (const w of cancelled) emit({ type: 'drop-step', table, action: `cancelled autovacuum pid ${w.pid} (${w.query ?? ''})`, ms: 0 });
+      for (const w of cancelled)
+        emit({ type: 'drop-step', table, action: `cancelled autovacuum pid ${w.pid} (${w.query ?? ''})`, ms: 0 });
       if (stop?.stopped) throw new DropStopped(table);
     },
   });
@@ -118,7 +122,8 @@ async function yieldTruncation(
   onChunk: (blocksLeft: number) => void,
 ): Promise<void> {
   while (!state.done) {
-    const { truncating } = (await yielder.query(sql('rebuild/backup_truncating', names), [backup.oid, vacuumPid])).rows[0];
+    const { truncating } = (await yielder.query(sql('rebuild/backup_truncating', names), [backup.oid, vacuumPid]))
+      .rows[0];
     if (!truncating) {
       await sleep(10);
       continue;
@@ -164,7 +169,12 @@ export async function dropBackups(connect: Connect, table: TableRef, opts: DropO
   const client = await connect();
   let yielder: pg.Client | undefined;
   try {
-    await takeRebuildLock(client, names, 0, (pid) => `a rebuild is running (backend pid ${pid}); drop the backup after it`);
+    await takeRebuildLock(
+      client,
+      names,
+      0,
+      (pid) => `a rebuild is running (backend pid ${pid}); drop the backup after it`,
+    );
     const backups = await findBackups(client, names);
     let freed = 0;
     for (const b of backups) {
@@ -173,9 +183,12 @@ export async function dropBackups(connect: Connect, table: TableRef, opts: DropO
       // The size of an index of the backup (0 when gone), read before it is dropped, for the pause after it.
       const indexBytes = async (name: string): Promise<number> => {
         const r = await client.query(sql('rebuild/relation_exists', names), [names.schema, name]);
-        return r.rows.length ? Number((await client.query(sql('rebuild/relation_bytes', names), [r.rows[0].oid])).rows[0].bytes) : 0;
+        return r.rows.length
+          ? Number((await client.query(sql('rebuild/relation_bytes', names), [r.rows[0].oid])).rows[0].bytes)
+          : 0;
       };
-      const settle = (bytes: number) => sleep(maxFreeMBps > 0 ? Math.min(maxFilePause, (bytes / 1048576 / maxFreeMBps) * 1000) : 0);
+      const settle = (bytes: number) =>
+        sleep(maxFreeMBps > 0 ? Math.min(maxFilePause, (bytes / 1048576 / maxFreeMBps) * 1000) : 0);
       const timed = async (action: string, fn: () => Promise<void>) => {
         const t = performance.now();
         await fn();
@@ -185,7 +198,10 @@ export async function dropBackups(connect: Connect, table: TableRef, opts: DropO
       await locked(sql('rebuild/backup_autovacuum_off', names, target));
       // 1. Constraints: the foreign key first (its triggers live on "User"), then primary key and unique ones.
       const constraints = await readConstraints(client, names, b.name);
-      for (const c of [...constraints.filter((c) => c.type === 'f'), ...constraints.filter((c) => c.type === 'p' || c.type === 'u')]) {
+      for (const c of [
+        ...constraints.filter((c) => c.type === 'f'),
+        ...constraints.filter((c) => c.type === 'p' || c.type === 'u'),
+      ]) {
         const bytes = c.type === 'f' ? 0 : await indexBytes(c.name);
         await timed(`drop constraint ${c.name}`, () =>
           locked(sql('rebuild/drop_constraint', names, { ...target, idents: { constraint: c.name } })),
@@ -196,7 +212,9 @@ export async function dropBackups(connect: Connect, table: TableRef, opts: DropO
       // 2. The other indexes, one file each.
       for (const ix of await readIndexes(client, names, b.name)) {
         const bytes = await indexBytes(ix.name);
-        await timed(`drop index ${ix.name}`, () => locked(sql('rebuild/drop_index', names, { tables: { index: ix.name } })));
+        await timed(`drop index ${ix.name}`, () =>
+          locked(sql('rebuild/drop_index', names, { tables: { index: ix.name } })),
+        );
         await settle(bytes);
       }
       // 3. The heap, a slice at a time from the end.
@@ -207,7 +225,8 @@ export async function dropBackups(connect: Connect, table: TableRef, opts: DropO
       const costDelay = opts.vacuumCostDelayMs ?? 2;
       if (costDelay) await client.query(sql('session/set_session', names), ['vacuum_cost_delay', `${costDelay}ms`]);
       const costLimit = opts.vacuumCostLimit ?? 100;
-      if (costDelay && costLimit) await client.query(sql('session/set_session', names), ['vacuum_cost_limit', String(costLimit)]);
+      if (costDelay && costLimit)
+        await client.query(sql('session/set_session', names), ['vacuum_cost_limit', String(costLimit)]);
       const compression = opts.walCompression ?? 'lz4';
       if (compression) await setWalCompression(client, [compression, 'pglz', 'on']);
       const flushAfter = opts.backendFlushAfter ?? '256kB';
@@ -223,7 +242,13 @@ export async function dropBackups(connect: Connect, table: TableRef, opts: DropO
           const state = { done: false, blocks, heldMs: 0 };
           const vacuum = client.query(sql('rebuild/backup_vacuum', names, target)).finally(() => (state.done = true));
           const yielding = yieldTruncation(yielder, names, b, vacuumPid, state, maxFreeMBps, (left) =>
-            emit({ type: 'drop-progress', table: b.name, blocksLeft: left, blocksTotal: total, bytesFreed: (total - left) * 8192 }),
+            emit({
+              type: 'drop-progress',
+              table: b.name,
+              blocksLeft: left,
+              blocksTotal: total,
+              bytesFreed: (total - left) * 8192,
+            }),
           ).finally(() => (state.done = true));
           const [v, y] = await Promise.allSettled([vacuum, yielding]);
           if (v.status === 'rejected') throw v.reason;
@@ -242,15 +267,30 @@ export async function dropBackups(connect: Connect, table: TableRef, opts: DropO
         blocks = now;
         // The rate holds for slices too (a slice truncated before the yielding connection saw it was not paused):
         // what this slice gave back at maxFreeMBps, less the pauses the yielding connection already made.
-        const freedMs = maxFreeMBps > 0 ? (((freedBlocks * 8192) / 1048576 / maxFreeMBps) * 1000 - heldMs) : 0;
-        emit({ type: 'drop-progress', table: b.name, blocksLeft: blocks, blocksTotal: total, bytesFreed: (total - blocks) * 8192 });
+        const freedMs = maxFreeMBps > 0 ? ((freedBlocks * 8192) / 1048576 / maxFreeMBps) * 1000 - heldMs : 0;
+        emit({
+          type: 'drop-progress',
+          table: b.name,
+          blocksLeft: blocks,
+          blocksTotal: total,
+          bytesFreed: (total - blocks) * 8192,
+        });
         await sleep(Math.max(pause, Math.min(2000, took / 2), Math.min(5000, freedMs)));
       }
-      emit({ type: 'drop-step', table: b.name, action: 'give back the heap in slices', ms: Math.round(performance.now() - slicesStarted) });
+      emit({
+        type: 'drop-step',
+        table: b.name,
+        action: 'give back the heap in slices',
+        ms: Math.round(performance.now() - slicesStarted),
+      });
       await timed('drop table', () => locked(sql('rebuild/drop_table', names, target)));
       freed += b.bytes;
     }
-    return { tables: backups.map((b) => b.name), bytesFreed: freed, seconds: Math.round((performance.now() - started) / 10) / 100 };
+    return {
+      tables: backups.map((b) => b.name),
+      bytesFreed: freed,
+      seconds: Math.round((performance.now() - started) / 10) / 100,
+    };
   } finally {
     await yielder?.end().catch(() => {});
     await client.end().catch(() => {});

@@ -22,7 +22,12 @@ export interface RebuildEngine {
 
 export function rebuildEngineFor(session: Session, connectTimeoutMs = 10_000, work = new RunningWork()): RebuildEngine {
   const connect = () =>
-    connectClient(session.target, { connectTimeoutMs, readOnly: false, statementTimeoutMs: 0, applicationName: 'hatchet-sessions rebuild' });
+    connectClient(session.target, {
+      connectTimeoutMs,
+      readOnly: false,
+      statementTimeoutMs: 0,
+      applicationName: 'hatchet-sessions rebuild',
+    });
   return {
     tableName: session.table.name,
     preflight: () => preflight(session.pool, session.table),
@@ -51,7 +56,10 @@ export interface RebuildRunState {
 }
 
 export const initialRebuildRun = (): RebuildRunState => ({
-  steps: Object.fromEntries(STEPS.map((s) => [s.name, { status: 'pending', done: 0, total: 0, unit: '' }])) as Record<StepName, StepState>,
+  steps: Object.fromEntries(STEPS.map((s) => [s.name, { status: 'pending', done: 0, total: 0, unit: '' }])) as Record<
+    StepName,
+    StepState
+  >,
   retries: 0,
   stopping: false,
 });
@@ -70,7 +78,11 @@ export function foldRebuildEvent(state: RebuildRunState, e: RebuildEvent | { typ
     return { ...state, steps };
   }
   const who = e.blockers.filter((b) => b.granted).map((b) => `pid ${b.pid} (${Math.round(b.ageSeconds)}s)`);
-  return { ...state, retries: state.retries + 1, lastRetry: `${e.step}: lock busy, attempt ${e.attempt}${who.length ? `, held by ${who.join(', ')}` : ''}` };
+  return {
+    ...state,
+    retries: state.retries + 1,
+    lastRetry: `${e.step}: lock busy, attempt ${e.attempt}${who.length ? `, held by ${who.join(', ')}` : ''}`,
+  };
 }
 
 /**
@@ -82,10 +94,21 @@ export interface RebuildRun<T> extends Observable<RebuildRunState, RebuildEvent 
   stop(): void;
 }
 
-export function startRebuildRun<T>(work: (onEvent: (e: RebuildEvent) => void, stop: { stopped: boolean }) => Promise<T>): RebuildRun<T> {
+export function startRebuildRun<T>(
+  work: (onEvent: (e: RebuildEvent) => void, stop: { stopped: boolean }) => Promise<T>,
+): RebuildRun<T> {
   const events = new Set<(e: RebuildEvent | { type: 'stopping' }) => void>();
   const emit = (e: RebuildEvent | { type: 'stopping' }) => events.forEach((fn) => fn(e));
-  const store = foldEvents({ subscribe: (fn: (e: RebuildEvent | { type: 'stopping' }) => void) => (events.add(fn), () => void events.delete(fn)) }, initialRebuildRun(), foldRebuildEvent);
+  const store = foldEvents(
+    {
+      subscribe: (fn: (e: RebuildEvent | { type: 'stopping' }) => void) => (
+        events.add(fn),
+        () => void events.delete(fn)
+      ),
+    },
+    initialRebuildRun(),
+    foldRebuildEvent,
+  );
   const stop = { stopped: false };
   return {
     ...store,

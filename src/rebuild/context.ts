@@ -22,7 +22,13 @@ export interface Ctx {
   journal: (step: StepName | 'rebuild' | 'begin' | 'recover', status: JournalStatus, detail?: unknown) => Promise<void>;
 }
 
-export function makeCtx(client: pg.Client, pid: number, names: RebuildNames, plan: RebuildPlan, opts: RebuildOptions): Ctx {
+export function makeCtx(
+  client: pg.Client,
+  pid: number,
+  names: RebuildNames,
+  plan: RebuildPlan,
+  opts: RebuildOptions,
+): Ctx {
   return {
     client,
     pid,

@@ -77,7 +77,11 @@ export async function readConstraints(db: Db, names: RebuildNames, table: string
   return rows.map((r) => ({ name: r.name, type: r.type, definition: r.definition, validated: r.validated }));
 }
 
-export async function readDefinition(db: Db, names: RebuildNames, table = names.table): Promise<TableDefinition | null> {
+export async function readDefinition(
+  db: Db,
+  names: RebuildNames,
+  table = names.table,
+): Promise<TableDefinition | null> {
   const { rows } = await db.query(sql('rebuild/table_info', names), [names.schema, table]);
   const r = rows[0];
   if (!r) return null;
@@ -101,9 +105,13 @@ export async function readDefinition(db: Db, names: RebuildNames, table = names.
 }
 
 /** Differences between two tables' indexes and constraints, name for name; empty when equal. */
-export function compareDefinitions(before: Pick<TableDefinition, 'indexes' | 'constraints'>, after: Pick<TableDefinition, 'indexes' | 'constraints'>): string[] {
+export function compareDefinitions(
+  before: Pick<TableDefinition, 'indexes' | 'constraints'>,
+  after: Pick<TableDefinition, 'indexes' | 'constraints'>,
+): string[] {
   const problems: string[] = [];
-  const idx = (d: IndexDef) => `${d.unique ? 'UNIQUE ' : ''}${d.tail}${d.primary ? ' PRIMARY' : ''}${d.constraintName ? ` constraint ${d.constraintName}` : ''}`;
+  const idx = (d: IndexDef) =>
+    `${d.unique ? 'UNIQUE ' : ''}${d.tail}${d.primary ? ' PRIMARY' : ''}${d.constraintName ? ` constraint ${d.constraintName}` : ''}`;
   const byName = <T extends { name: string }>(list: T[]) => new Map(list.map((x) => [x.name, x]));
   const a = byName(before.indexes);
   const b = byName(after.indexes);
@@ -118,7 +126,8 @@ export function compareDefinitions(before: Pick<TableDefinition, 'indexes' | 'co
   for (const [name, d] of ca) {
     const e = cb.get(name);
     if (!e) problems.push(`constraint "${name}" is missing`);
-    else if (d.type !== e.type || d.definition !== e.definition) problems.push(`constraint "${name}" differs: "${d.definition}" became "${e.definition}"`);
+    else if (d.type !== e.type || d.definition !== e.definition)
+      problems.push(`constraint "${name}" differs: "${d.definition}" became "${e.definition}"`);
     else if (d.validated && !e.validated) problems.push(`constraint "${name}" is not validated`);
   }
   for (const name of cb.keys()) if (!ca.has(name)) problems.push(`constraint "${name}" is new`);

@@ -13,7 +13,13 @@ export interface Blocker {
 }
 
 export type RebuildEvent =
-  | { type: 'step'; step: StepName; status: 'start' | 'done' | 'skipped'; ms?: number; detail?: Record<string, unknown> }
+  | {
+      type: 'step';
+      step: StepName;
+      status: 'start' | 'done' | 'skipped';
+      ms?: number;
+      detail?: Record<string, unknown>;
+    }
   | { type: 'progress'; step: StepName; done: number; total: number; unit: string }
   | {
       type: 'lock-retry';

@@ -32,7 +32,12 @@ export async function writeJournal(
   status: JournalStatus,
   detail?: unknown,
 ): Promise<void> {
-  await db.query(sql('rebuild/journal_write', names), [rebuildId, step, status, detail === undefined ? null : JSON.stringify(detail)]);
+  await db.query(sql('rebuild/journal_write', names), [
+    rebuildId,
+    step,
+    status,
+    detail === undefined ? null : JSON.stringify(detail),
+  ]);
 }
 
 /** The latest rebuild's events, oldest first; empty when there is no journal or no rebuild yet. */

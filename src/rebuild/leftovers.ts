@@ -29,7 +29,9 @@ async function exists(db: pg.ClientBase | pg.Pool, names: RebuildNames, relation
 export async function detectLeftovers(db: pg.ClientBase | pg.Pool, table: TableRef): Promise<Leftovers> {
   const names = rebuildNames(table);
   // A role that may not read the journal (not the owner: a monitoring role) still sees our objects below.
-  const events = await readLatestRebuild(db, names).catch((err) => ((err as { code?: string }).code === '42501' ? [] : Promise.reject(err)));
+  const events = await readLatestRebuild(db, names).catch((err) =>
+    (err as { code?: string }).code === '42501' ? [] : Promise.reject(err),
+  );
   const state = journalState(events);
   const objects: string[] = [];
   if (await exists(db, names, names.newTable)) objects.push(`table "${names.newTable}"`);
@@ -38,7 +40,8 @@ export async function detectLeftovers(db: pg.ClientBase | pg.Pool, table: TableR
   if ((await db.query(sql('rebuild/trigger_exists', names), [names.schema, names.table, names.trigger])).rows.length) {
     objects.push(`trigger "${names.trigger}" on "${names.table}"`);
   }
-  if ((await db.query(sql('rebuild/function_exists', names), [names.schema, names.func])).rows.length) objects.push(`function "${names.func}"`);
+  if ((await db.query(sql('rebuild/function_exists', names), [names.schema, names.func])).rows.length)
+    objects.push(`function "${names.func}"`);
   const open = state !== null && !state.closed;
   const found = open || objects.length > 0;
   const runningPid = await rebuildLockHolder(db, names);

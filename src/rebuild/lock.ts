@@ -28,10 +28,16 @@ export async function rebuildLockHolder(db: pg.ClientBase | pg.Pool, names: Rebu
  * Take the rebuild's advisory lock on `client`, trying again every 250 ms for `waitMs` (0: once). When another
  * session keeps it, fails with `refusal` of the holder's pid ('?' when it let go meanwhile).
  */
-export async function takeRebuildLock(client: pg.ClientBase, names: RebuildNames, waitMs: number, refusal: (holder: string) => string): Promise<void> {
+export async function takeRebuildLock(
+  client: pg.ClientBase,
+  names: RebuildNames,
+  waitMs: number,
+  refusal: (holder: string) => string,
+): Promise<void> {
   const until = Date.now() + waitMs;
   while (!(await tryRebuildLock(client, names))) {
-    if (Date.now() >= until) throw new ToolError(refusal(String((await rebuildLockHolder(client, names)) ?? '?')), EXIT.failure);
+    if (Date.now() >= until)
+      throw new ToolError(refusal(String((await rebuildLockHolder(client, names)) ?? '?')), EXIT.failure);
     await sleep(250);
   }
 }
@@ -82,7 +88,9 @@ export async function withShortLock<T>(
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {});
       if (!isLockTimeout(err)) throw err;
-      const cancelled = o.cancelAutovacuumOn.length ? await cancelAutovacuumBlockers(client, names, o.cancelAutovacuumOn) : [];
+      const cancelled = o.cancelAutovacuumOn.length
+        ? await cancelAutovacuumBlockers(client, names, o.cancelAutovacuumOn)
+        : [];
       if (!cancelled.length) wait = Math.min(2000, wait * 2);
       const waitMs = cancelled.length ? 20 : o.jitter ? Math.round(wait * (0.75 + Math.random() * 0.5)) : wait;
       await o.onTimeout({ attempt, error: err as Error, startedAt, waitMs, cancelled });
@@ -96,7 +104,11 @@ export async function withShortLock<T>(
  * with the sessions holding locks on "UserSession" (terminated from the third attempt with --terminate-blockers);
  * past swapTimeoutMs (default 60 s) it gives up with the blockers named, the step undone and the rebuild resumable.
  */
-export async function withLockRetry<T>(ctx: Ctx, step: StepName, fn: (attempt: number) => Promise<T>): Promise<{ value: T; attempts: number }> {
+export async function withLockRetry<T>(
+  ctx: Ctx,
+  step: StepName,
+  fn: (attempt: number) => Promise<T>,
+): Promise<{ value: T; attempts: number }> {
   const { client, names } = ctx;
   const deadlineMs = ctx.opts.swapTimeoutMs ?? 60_000;
   return withShortLock(client, names, fn, {
@@ -115,7 +127,16 @@ export async function withLockRetry<T>(ctx: Ctx, step: StepName, fn: (attempt: n
           }
         }
       }
-      ctx.emit({ type: 'lock-retry', step, attempt, waitMs, error: error.message, blockers, terminated, autovacuumCancelled: cancelled });
+      ctx.emit({
+        type: 'lock-retry',
+        step,
+        attempt,
+        waitMs,
+        error: error.message,
+        blockers,
+        terminated,
+        autovacuumCancelled: cancelled,
+      });
       if (Date.now() - startedAt + waitMs > deadlineMs) {
         const who = blockers
           .filter((b) => b.granted)
@@ -135,5 +156,12 @@ export async function withLockRetry<T>(ctx: Ctx, step: StepName, fn: (attempt: n
 
 async function readBlockers(ctx: Ctx): Promise<Blocker[]> {
   const { rows } = await ctx.client.query(sql('rebuild/lock_holders', ctx.names), [ctx.plan.definition.oid]);
-  return rows.map((r) => ({ pid: r.pid, ageSeconds: r.age_seconds, state: r.state, mode: r.mode, granted: r.granted, query: r.query }));
+  return rows.map((r) => ({
+    pid: r.pid,
+    ageSeconds: r.age_seconds,
+    state: r.state,
+    mode: r.mode,
+    granted: r.granted,
+    query: r.query,
+  }));
 }

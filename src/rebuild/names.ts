@@ -34,7 +34,10 @@ export function rebuildNames(table: TableRef): RebuildNames {
 
 /** "UserSession_before_rebuild_20260101T120000Z" for a time. */
 export function backupName(table: string, at: Date): string {
-  const stamp = at.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `${BACKUP_PREFIX(table)}${stamp}`;
 }
 

@@ -31,7 +31,8 @@ export function makePlan(names: RebuildNames, definition: TableDefinition, now: 
   definition.constraints
     .filter((c) => ['p', 'u', 'f'].includes(c.type))
     .forEach((c, k) => {
-      backupConstraint[c.name] = backupIndex[c.name] ?? fitName(`${backupTable}_${suffix(c.name)}`, `${backupTable}_c${k + 1}`);
+      backupConstraint[c.name] =
+        backupIndex[c.name] ?? fitName(`${backupTable}_${suffix(c.name)}`, `${backupTable}_c${k + 1}`);
     });
   const rebuildId = `${now.toISOString()}-${Math.random().toString(36).slice(2, 8)}`;
   return { rebuildId, startedAt: now.toISOString(), backupTable, definition, tempIndex, backupIndex, backupConstraint };

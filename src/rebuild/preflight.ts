@@ -40,7 +40,11 @@ export interface Preflight {
 
 export const LONG_TRANSACTION_SECONDS = 30;
 
-export async function readLongTransactions(db: pg.ClientBase | pg.Pool, names: RebuildNames, seconds = LONG_TRANSACTION_SECONDS): Promise<LongTransaction[]> {
+export async function readLongTransactions(
+  db: pg.ClientBase | pg.Pool,
+  names: RebuildNames,
+  seconds = LONG_TRANSACTION_SECONDS,
+): Promise<LongTransaction[]> {
   const { rows } = await db.query(sql('rebuild/long_transactions', names), [seconds]);
   return rows.map((r) => ({
     pid: r.pid,
@@ -52,7 +56,10 @@ export async function readLongTransactions(db: pg.ClientBase | pg.Pool, names: R
   }));
 }
 
-export async function findBackups(db: pg.ClientBase | pg.Pool, names: RebuildNames): Promise<Array<{ name: string; oid: number; bytes: number }>> {
+export async function findBackups(
+  db: pg.ClientBase | pg.Pool,
+  names: RebuildNames,
+): Promise<Array<{ name: string; oid: number; bytes: number }>> {
   const { rows } = await db.query(sql('rebuild/find_backups', names), [names.schema, BACKUP_PREFIX(names.table)]);
   return rows.map((r) => ({ name: r.name, oid: Number(r.oid), bytes: Number(r.bytes) }));
 }
@@ -61,7 +68,8 @@ export async function findBackups(db: pg.ClientBase | pg.Pool, names: RebuildNam
 export async function preflight(db: pg.ClientBase | pg.Pool, table: TableRef): Promise<Preflight> {
   const names = rebuildNames(table);
   const checks: Check[] = [];
-  const add = (id: string, label: string, status: CheckStatus, detail: string) => checks.push({ id, label, status, detail });
+  const add = (id: string, label: string, status: CheckStatus, detail: string) =>
+    checks.push({ id, label, status, detail });
   const ins = await inspect(db as pg.Pool, table);
 
   add(
@@ -89,13 +97,20 @@ export async function preflight(db: pg.ClientBase | pg.Pool, table: TableRef): P
 
   const leftovers = await detectLeftovers(db, table);
   if (leftovers.runningPid !== null) {
-    add('running', 'no other rebuild', 'fail', `another rebuild is running (backend pid ${leftovers.runningPid}); wait for it or stop it`);
+    add(
+      'running',
+      'no other rebuild',
+      'fail',
+      `another rebuild is running (backend pid ${leftovers.runningPid}); wait for it or stop it`,
+    );
   } else add('running', 'no other rebuild', 'pass', 'the rebuild lock is free');
   add(
     'leftovers',
     'no unfinished rebuild',
     leftovers.found && leftovers.runningPid === null ? 'fail' : 'pass',
-    leftovers.found && leftovers.runningPid === null ? `${leftovers.summary}: run "hatchet-sessions recover"` : 'nothing left by an earlier rebuild',
+    leftovers.found && leftovers.runningPid === null
+      ? `${leftovers.summary}: run "hatchet-sessions recover"`
+      : 'nothing left by an earlier rebuild',
   );
 
   const definition = await readDefinition(db, names);
@@ -120,11 +135,22 @@ export async function preflight(db: pg.ClientBase | pg.Pool, table: TableRef): P
     if (definition.constraints.some((c) => c.type === 'x')) shape.push('has an exclusion constraint');
     if (definition.constraints.some((c) => c.type === 't')) shape.push('has a constraint trigger');
   }
-  add('shape', 'plain table', shape.length ? 'fail' : 'pass', shape.length ? `refusing: the table is ${shape.join(', ')}` : 'a plain logged table');
+  add(
+    'shape',
+    'plain table',
+    shape.length ? 'fail' : 'pass',
+    shape.length ? `refusing: the table is ${shape.join(', ')}` : 'a plain logged table',
+  );
   const notes: string[] = [];
   if (definition?.columnGrants) notes.push('column-level grants are not copied');
   if (definition?.ownTablespace) notes.push('the new table goes to the default tablespace');
-  if (definition?.indexes.some((i) => !i.valid)) notes.push(`invalid index ${definition.indexes.filter((i) => !i.valid).map((i) => `"${i.name}"`).join(', ')} will be built valid`);
+  if (definition?.indexes.some((i) => !i.valid))
+    notes.push(
+      `invalid index ${definition.indexes
+        .filter((i) => !i.valid)
+        .map((i) => `"${i.name}"`)
+        .join(', ')} will be built valid`,
+    );
   if (notes.length) add('copy', 'everything is copied', 'warn', notes.join('; '));
 
   const longTransactions = await readLongTransactions(db, names);

@@ -14,11 +14,20 @@ import { rebuildNames } from './names.js';
  * the function, the log and the new table. "UserSession" was never changed; it stays in use, complete.
  * (Finishing one instead is the runner's: finishRebuild in runner.ts.)
  */
-export async function undoRebuild(connect: Connect, table: TableRef, opts: RebuildOptions = {}): Promise<{ removed: string[] }> {
+export async function undoRebuild(
+  connect: Connect,
+  table: TableRef,
+  opts: RebuildOptions = {},
+): Promise<{ removed: string[] }> {
   const names = rebuildNames(table);
   const client = await connect();
   try {
-    await takeRebuildLock(client, names, 10_000, (pid) => `a rebuild is running (backend pid ${pid}); refusing to undo it under its feet`);
+    await takeRebuildLock(
+      client,
+      names,
+      10_000,
+      (pid) => `a rebuild is running (backend pid ${pid}); refusing to undo it under its feet`,
+    );
     const state = journalState(await readLatestRebuild(client, names));
     if (state && !state.closed && state.swapped) {
       throw new ToolError(
@@ -39,7 +48,8 @@ export async function undoRebuild(connect: Connect, table: TableRef, opts: Rebui
     await inTransaction(client, async () => {
       await dropCaptureObjects(client, names);
       await client.query(sql('rebuild/drop_table', names, { tables: { target: names.newTable } }));
-      if (state && !state.closed) await writeJournal(client, names, state.rebuildId, 'rebuild', 'undone', { removed: before.objects });
+      if (state && !state.closed)
+        await writeJournal(client, names, state.rebuildId, 'rebuild', 'undone', { removed: before.objects });
     });
     return { removed: before.objects };
   } finally {

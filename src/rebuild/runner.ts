@@ -34,7 +34,13 @@ async function runSteps(ctx: Ctx, done: Set<string>): Promise<RebuildStats> {
     const t = performance.now();
     await ctx.journal(step.name, 'start');
     await step.run(ctx);
-    ctx.emit({ type: 'step', step: step.name, status: 'done', ms: Math.round(performance.now() - t), detail: step.detail?.(ctx) });
+    ctx.emit({
+      type: 'step',
+      step: step.name,
+      status: 'done',
+      ms: Math.round(performance.now() - t),
+      detail: step.detail?.(ctx),
+    });
     await ctx.hook(`after:${step.name}`);
   }
   ctx.stats.bytesAfter = await tableBytes(ctx.client, ctx.names, ctx.names.table);
@@ -44,11 +50,21 @@ async function runSteps(ctx: Ctx, done: Set<string>): Promise<RebuildStats> {
 }
 
 /** `fn` on a new connection holding the rebuild's advisory lock (waiting up to `waitForLockMs` for it), then closed. */
-async function withWorkConnection<T>(connect: Connect, names: RebuildNames, fn: (client: pg.Client, pid: number) => Promise<T>, waitForLockMs = 0): Promise<T> {
+async function withWorkConnection<T>(
+  connect: Connect,
+  names: RebuildNames,
+  fn: (client: pg.Client, pid: number) => Promise<T>,
+  waitForLockMs = 0,
+): Promise<T> {
   const client = await connect();
   try {
     const pid = (await client.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number;
-    await takeRebuildLock(client, names, waitForLockMs, (holder) => `another rebuild is running on this table (backend pid ${holder}); refusing to start a second one`);
+    await takeRebuildLock(
+      client,
+      names,
+      waitForLockMs,
+      (holder) => `another rebuild is running on this table (backend pid ${holder}); refusing to start a second one`,
+    );
     return await fn(client, pid);
   } finally {
     await client.end().catch(() => {});
@@ -65,10 +81,18 @@ export async function runRebuild(connect: Connect, table: TableRef, opts: Rebuil
     await ensureJournal(client, names);
     const state = journalState(await readLatestRebuild(client, names));
     if (state && !state.closed) {
-      throw new ToolError(`an earlier rebuild (${state.rebuildId}) was interrupted at "${state.lastStep}": run "hatchet-sessions recover" first`, EXIT.failure);
+      throw new ToolError(
+        `an earlier rebuild (${state.rebuildId}) was interrupted at "${state.lastStep}": run "hatchet-sessions recover" first`,
+        EXIT.failure,
+      );
     }
-    const leftover = (await client.query(sql('rebuild/relation_exists', names), [names.schema, names.newTable])).rows.length;
-    if (leftover) throw new ToolError(`table "${names.newTable}" already exists: run "hatchet-sessions recover" first`, EXIT.failure);
+    const leftover = (await client.query(sql('rebuild/relation_exists', names), [names.schema, names.newTable])).rows
+      .length;
+    if (leftover)
+      throw new ToolError(
+        `table "${names.newTable}" already exists: run "hatchet-sessions recover" first`,
+        EXIT.failure,
+      );
     const definition = await readDefinition(client, names);
     if (!definition) throw new ToolError(`table "${names.schema}.${names.table}" not found`, EXIT.table);
     const now = (await client.query('SELECT clock_timestamp() AS now')).rows[0].now as Date;
@@ -81,14 +105,19 @@ export async function runRebuild(connect: Connect, table: TableRef, opts: Rebuil
 }
 
 /** Go on with an interrupted rebuild from the journal: every step not done yet, in order. */
-export async function finishRebuild(connect: Connect, table: TableRef, opts: RebuildOptions = {}): Promise<RebuildStats> {
+export async function finishRebuild(
+  connect: Connect,
+  table: TableRef,
+  opts: RebuildOptions = {},
+): Promise<RebuildStats> {
   const names = rebuildNames(table);
   return withWorkConnection(
     connect,
     names,
     async (client, pid) => {
       const state = journalState(await readLatestRebuild(client, names));
-      if (!state || state.closed || !state.plan) throw new ToolError('there is no unfinished rebuild to finish', EXIT.failure);
+      if (!state || state.closed || !state.plan)
+        throw new ToolError('there is no unfinished rebuild to finish', EXIT.failure);
       const plan = state.plan;
       const ctx = makeCtx(client, pid, names, plan, opts);
       const begin = state.events.find((e) => e.step === 'begin');
@@ -98,13 +127,19 @@ export async function finishRebuild(connect: Connect, table: TableRef, opts: Reb
       if (!state.swapped) {
         const current = await readDefinition(client, names);
         if (!current || current.oid !== plan.definition.oid) {
-          throw new ToolError(`"${names.table}" is not the table the interrupted rebuild started from; run "hatchet-sessions recover --undo"`, EXIT.failure);
+          throw new ToolError(
+            `"${names.table}" is not the table the interrupted rebuild started from; run "hatchet-sessions recover --undo"`,
+            EXIT.failure,
+          );
         }
         // A step that was not journaled as done left nothing behind except in these cases.
-        if (!state.done.has('create_table')) await client.query(sql('rebuild/drop_table', names, { tables: { target: names.newTable } }));
+        if (!state.done.has('create_table'))
+          await client.query(sql('rebuild/drop_table', names, { tables: { target: names.newTable } }));
       } else {
         const swap = state.events.find((e) => e.step === 'swap' && e.status === 'done');
-        ctx.stats.lockHoldMs = Number((swap?.detail as { lockHoldMsBeforeCommit?: number })?.lockHoldMsBeforeCommit ?? 0);
+        ctx.stats.lockHoldMs = Number(
+          (swap?.detail as { lockHoldMsBeforeCommit?: number })?.lockHoldMsBeforeCommit ?? 0,
+        );
         ctx.stats.rowsCaptured = Number((swap?.detail as { captured?: number })?.captured ?? 0);
       }
       await ctx.journal('recover', 'start', { action: 'finish' });

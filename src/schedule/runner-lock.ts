@@ -37,7 +37,11 @@ const POOLER = new ToolError(
  * that holds our lock, or the lock is not on our backend, a transaction-mode pooler (PgBouncer) is sharing
  * server connections between clients, and a session lock means nothing: refuse.
  */
-export async function tryRunnerLock(client: pg.ClientBase, key: number, probe?: () => Promise<pg.ClientBase & { end(): Promise<void> }>): Promise<LockHolder | null> {
+export async function tryRunnerLock(
+  client: pg.ClientBase,
+  key: number,
+  probe?: () => Promise<pg.ClientBase & { end(): Promise<void> }>,
+): Promise<LockHolder | null> {
   const { acquired, pid } = (await client.query(rawSql('schedule/runner_lock_try'), [TOOL_LOCK_KEY, key])).rows[0];
   if (!acquired) {
     const holder = await lockHolder(client, key);

@@ -97,7 +97,12 @@ export class Scheduler {
 
   constructor(private readonly opts: ScheduleOptions) {
     this.random = opts.random ?? Math.random;
-    this.pool = createPool(opts.target, { connectTimeoutMs: opts.connectTimeoutMs, readOnly: false, max: 1, applicationName: 'hatchet-sessions schedule' });
+    this.pool = createPool(opts.target, {
+      connectTimeoutMs: opts.connectTimeoutMs,
+      readOnly: false,
+      max: 1,
+      applicationName: 'hatchet-sessions schedule',
+    });
   }
 
   subscribe(fn: (e: ScheduleEvent, s: ScheduleState) => void): () => void {
@@ -139,8 +144,14 @@ export class Scheduler {
   }
 
   private async loop(): Promise<void> {
-    const first = this.opts.initialRun === false ? nextRunAt(this.opts.spec, new Date(), this.opts.jitterMs, this.random) : new Date();
-    this.emit({ event: 'schedule_started', schedule: describeSchedule(this.opts.spec), nextRunAt: first }, { nextRunAt: first });
+    const first =
+      this.opts.initialRun === false
+        ? nextRunAt(this.opts.spec, new Date(), this.opts.jitterMs, this.random)
+        : new Date();
+    this.emit(
+      { event: 'schedule_started', schedule: describeSchedule(this.opts.spec), nextRunAt: first },
+      { nextRunAt: first },
+    );
     let next = first;
     while (!this.state.stopping) {
       await this.sleepUntil(next);
@@ -182,7 +193,14 @@ export class Scheduler {
 
   private record(record: RunRecord, summary?: DrainSummary): void {
     const history = [record, ...this.state.history].slice(0, HISTORY_LENGTH);
-    this.state = { ...this.state, history, lastRun: { ...record, summary }, current: null, running: false, lockHeld: false };
+    this.state = {
+      ...this.state,
+      history,
+      lastRun: { ...record, summary },
+      current: null,
+      running: false,
+      lockHeld: false,
+    };
   }
 
   private async runOnce(): Promise<void> {
@@ -193,12 +211,23 @@ export class Scheduler {
     const key = tableLockKey(this.opts.table);
     try {
       const holder = await tryRunnerLock(lockClient, key, () =>
-        connectClient(this.opts.target, { connectTimeoutMs: this.opts.connectTimeoutMs, readOnly: false, applicationName: 'hatchet-sessions schedule probe' }),
+        connectClient(this.opts.target, {
+          connectTimeoutMs: this.opts.connectTimeoutMs,
+          readOnly: false,
+          applicationName: 'hatchet-sessions schedule probe',
+        }),
       );
       if (holder) {
         await lockClient.end().catch(() => {});
         this.opts.metrics?.run('skipped');
-        this.record({ run, startedAt, durationMs: 0, outcome: 'skipped', rowsDeleted: 0, detail: `runner lock held by pid ${holder.pid} (${holder.applicationName})` });
+        this.record({
+          run,
+          startedAt,
+          durationMs: 0,
+          outcome: 'skipped',
+          rowsDeleted: 0,
+          detail: `runner lock held by pid ${holder.pid} (${holder.applicationName})`,
+        });
         this.emit({ event: 'run_skipped', run, holder });
         return;
       }
@@ -224,7 +253,8 @@ export class Scheduler {
     // Losing the lock's connection loses the lock: stop, so two runners never overlap.
     lockClient.on('error', () => drain.stop());
     drain.subscribe((e) => {
-      if (e.type === 'progress') this.emit({ event: 'progress', run, progress: e.progress }, { current: { run, progress: e.progress } });
+      if (e.type === 'progress')
+        this.emit({ event: 'progress', run, progress: e.progress }, { current: { run, progress: e.progress } });
     });
     if (this.state.stopping) drain.stop();
     const summary = await drain.start();

@@ -18,7 +18,8 @@ async function reseed(rows: number, withIndex = true) {
   await seedHatchet(db, rows, withIndex);
 }
 
-const count = async (where = 'true') => Number((await db.pool.query(`SELECT count(*) AS n FROM "UserSession" WHERE ${where}`)).rows[0].n);
+const count = async (where = 'true') =>
+  Number((await db.pool.query(`SELECT count(*) AS n FROM "UserSession" WHERE ${where}`)).rows[0].n);
 const deletable = () => db.pool.query(sql('drain/remaining', TABLE)).then((r) => Number(r.rows[0].deletable));
 
 function parseLines(stdout: string): Array<Record<string, any>> {
@@ -28,7 +29,19 @@ function parseLines(stdout: string): Array<Record<string, any>> {
     .map((line) => JSON.parse(line));
 }
 
-const SUMMARY_KEYS = ['stopReason', 'rowsDeleted', 'durationMs', 'batches', 'rowsPerSecond', 'batchMs', 'throttledMs', 'blocksSwept', 'blocksTotal', 'remainingDeletable', 'reusableBytes'];
+const SUMMARY_KEYS = [
+  'stopReason',
+  'rowsDeleted',
+  'durationMs',
+  'batches',
+  'rowsPerSecond',
+  'batchMs',
+  'throttledMs',
+  'blocksSwept',
+  'blocksTotal',
+  'remainingDeletable',
+  'reusableBytes',
+];
 
 describe('drain, headless', () => {
   beforeAll(async () => {
@@ -94,7 +107,9 @@ describe('drain, headless', () => {
   });
 
   test('--json: progress lines, then one summary with every field; everything deletable is gone', async () => {
-    const kept = await count(`NOT ${sql('rule', TABLE).replace(/^--.*$/gm, '')}`.replaceAll('NOW()', "NOW() + INTERVAL '10 minutes'"));
+    const kept = await count(
+      `NOT ${sql('rule', TABLE).replace(/^--.*$/gm, '')}`.replaceAll('NOW()', "NOW() + INTERVAL '10 minutes'"),
+    );
     const result = await runCli(['drain', '--yes', '--json', '--nice', '0'], { DATABASE_URL: db.url });
     expect(result.code).toBe(0);
     const lines = parseLines(result.stdout);
@@ -117,7 +132,10 @@ describe('drain, headless', () => {
   test('--wal-compression: by default zstd paced and lz4 at --nice 0 where the server has them, pglz when asked, the server\'s own with "server" or without superuser', async () => {
     const serverSetting = String((await db.pool.query(`SELECT current_setting('wal_compression') AS v`)).rows[0].v);
     const has = (method: string) =>
-      db.pool.query(`SELECT set_config('wal_compression', $1, true)`, [method]).then(() => true, () => false);
+      db.pool.query(`SELECT set_config('wal_compression', $1, true)`, [method]).then(
+        () => true,
+        () => false,
+      );
     const [lz4, zstd] = [await has('lz4'), await has('zstd')];
     const run = async (args: string[], nice = '0') => {
       await reseed(3_000);
@@ -138,9 +156,15 @@ describe('drain, headless', () => {
     try {
       await reseed(3_000);
       await db.pool.query(`ALTER TABLE "UserSession" OWNER TO ${role}`);
-      const result = await runCli(['drain', '--yes', '--json', '--nice', '0'], { DATABASE_URL: urlFor(db.name, role, 'drain-owner-pw') });
+      const result = await runCli(['drain', '--yes', '--json', '--nice', '0'], {
+        DATABASE_URL: urlFor(db.name, role, 'drain-owner-pw'),
+      });
       expect(result.code, result.stderr).toBe(0);
-      expect(parseLines(result.stdout).at(-1)).toMatchObject({ stopReason: 'done', remainingDeletable: 0, walCompression: serverSetting });
+      expect(parseLines(result.stdout).at(-1)).toMatchObject({
+        stopReason: 'done',
+        remainingDeletable: 0,
+        walCompression: serverSetting,
+      });
     } finally {
       await db.pool.query(`DROP TABLE IF EXISTS "UserSession", "User", goose_db_version CASCADE`);
       await db.pool.query(`DROP ROLE ${role}`);
@@ -150,7 +174,9 @@ describe('drain, headless', () => {
 
   test('--max-wal-rate: the drain measures its WAL and pauses for the limit', async () => {
     await reseed(20_000);
-    const result = await runCli(['drain', '--yes', '--json', '--nice', '0', '--max-wal-rate', '1'], { DATABASE_URL: db.url });
+    const result = await runCli(['drain', '--yes', '--json', '--nice', '0', '--max-wal-rate', '1'], {
+      DATABASE_URL: db.url,
+    });
     expect(result.code).toBe(0);
     const lines = parseLines(result.stdout);
     const s = lines.at(-1)!;
@@ -241,7 +267,14 @@ describe('interrupted drains', () => {
     run.child.kill('SIGKILL');
     await run.exited;
     // The server notices the dead connection and rolls its batch back.
-    await until(async () => (await db.pool.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'hatchet-sessions drain'`)).rows.length === 0);
+    await until(
+      async () =>
+        (
+          await db.pool.query(
+            `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'hatchet-sessions drain'`,
+          )
+        ).rows.length === 0,
+    );
     const after = await perBlock();
     // Blocks swept are empty of deletable rows; blocks not yet swept keep all of theirs (or gained a few by
     // aging): the boundary between them is the last committed batch, never inside one.
@@ -259,7 +292,11 @@ describe('interrupted drains', () => {
 
 describe('create-index', () => {
   const indexDef = async () =>
-    (await db.pool.query(`SELECT indisvalid AS valid, pg_get_indexdef(indexrelid) AS def FROM pg_index WHERE indexrelid = to_regclass('public.ix_user_session_cre_at_exp_at')`)).rows[0];
+    (
+      await db.pool.query(
+        `SELECT indisvalid AS valid, pg_get_indexdef(indexrelid) AS def FROM pg_index WHERE indexrelid = to_regclass('public.ix_user_session_cre_at_exp_at')`,
+      )
+    ).rows[0];
 
   test('needs --yes without a terminal', async () => {
     const result = await runCli(['create-index'], { DATABASE_URL: db.url });
@@ -269,7 +306,9 @@ describe('create-index', () => {
   test("builds Hatchet's index exactly as its migration does, after dropping an INVALID leftover", async () => {
     await reseed(5_000, false);
     // An interrupted build leaves an INVALID index of that name behind (here: a unique build that fails).
-    await db.pool.query('CREATE UNIQUE INDEX CONCURRENTLY "ix_user_session_cre_at_exp_at" ON "UserSession" (("userId" IS NULL))').catch(() => {});
+    await db.pool
+      .query('CREATE UNIQUE INDEX CONCURRENTLY "ix_user_session_cre_at_exp_at" ON "UserSession" (("userId" IS NULL))')
+      .catch(() => {});
     expect((await indexDef()).valid).toBe(false);
     const result = await runCli(['create-index', '--yes', '--json'], { DATABASE_URL: db.url });
     expect(result.code).toBe(0);
@@ -277,7 +316,9 @@ describe('create-index', () => {
     expect(lines.at(-1)).toMatchObject({ type: 'result', outcome: 'created', droppedInvalid: true });
     const index = await indexDef();
     expect(index.valid).toBe(true);
-    expect(index.def).toBe('CREATE INDEX ix_user_session_cre_at_exp_at ON public."UserSession" USING btree ("createdAt") INCLUDE ("expiresAt")');
+    expect(index.def).toBe(
+      'CREATE INDEX ix_user_session_cre_at_exp_at ON public."UserSession" USING btree ("createdAt") INCLUDE ("expiresAt")',
+    );
     const again = await runCli(['create-index', '--yes', '--json'], { DATABASE_URL: db.url });
     expect(again.code).toBe(0);
     expect(parseLines(again.stdout).at(-1)).toMatchObject({ outcome: 'exists' });

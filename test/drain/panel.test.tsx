@@ -3,7 +3,12 @@ import { render } from 'ink-testing-library';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DrainPanel } from '../../components/drain/DrainPanel.js';
 import { DrainView } from '../../components/drain/DrainView.js';
-import { CONFIRM_WORD, drainScreenReducer, initialDrainState, type DrainScreenState } from '../../components/drain/use-drain-state.js';
+import {
+  CONFIRM_WORD,
+  drainScreenReducer,
+  initialDrainState,
+  type DrainScreenState,
+} from '../../components/drain/use-drain-state.js';
 import { confirmationReducer, initialConfirmation } from '../../components/confirm/use-typed-confirmation.js';
 import { DrainOperation } from '../../src/drain/operation.js';
 import { planDrain } from '../../src/drain/plan.js';
@@ -21,7 +26,12 @@ const plan: DrainPlan = {
   estimatedTotal: 300_000,
   sampledPercent: 100,
   sql: '',
-  statements: [{ when: 'each batch (blocks $1 to $2), in its own transaction:', sql: 'DELETE FROM "public"."UserSession"\n WHERE ctid >= $1::tid' }],
+  statements: [
+    {
+      when: 'each batch (blocks $1 to $2), in its own transaction:',
+      sql: 'DELETE FROM "public"."UserSession"\n WHERE ctid >= $1::tid',
+    },
+  ],
 };
 
 const progress: DrainProgress = {
@@ -49,7 +59,9 @@ const progress: DrainProgress = {
 describe('DrainView from fixed state', () => {
   test('confirmation: rule, SQL, estimate, the word to type', () => {
     const state: DrainScreenState = { ...initialDrainState, phase: 'confirm', plan };
-    const frame = render(<DrainView state={state} confirmation={{ ...initialConfirmation(CONFIRM_WORD), typed: 'dra' }} columns={120} />).lastFrame()!;
+    const frame = render(
+      <DrainView state={state} confirmation={{ ...initialConfirmation(CONFIRM_WORD), typed: 'dra' }} columns={120} />,
+    ).lastFrame()!;
     expect(frame).toContain('Rule: a session is deleted when it has expired');
     expect(frame).toContain('Estimated: ~289,812 deletable of ~300,000 rows; 2,808 blocks (21.9 MB)');
     expect(frame).toContain('WHERE ctid >= $1::tid');
@@ -66,7 +78,18 @@ describe('DrainView from fixed state', () => {
     const waiting = render(
       <DrainView
         state={state}
-        run={{ progress: { ...progress, throttle: { reason: 'replica-lag', detail: 'replica lag 12.0s > 10s', replicaLagS: 12, activeBackends: null } }, summary: null }}
+        run={{
+          progress: {
+            ...progress,
+            throttle: {
+              reason: 'replica-lag',
+              detail: 'replica lag 12.0s > 10s',
+              replicaLagS: 12,
+              activeBackends: null,
+            },
+          },
+          summary: null,
+        }}
       />,
     ).lastFrame()!;
     expect(waiting).toContain('state: waiting: replica lag 12.0s > 10s');
@@ -74,12 +97,32 @@ describe('DrainView from fixed state', () => {
 
   test('finished: the statistics and why it stopped', () => {
     const summary: DrainSummary = {
-      stopReason: 'stopped', rowsDeleted: 144_906, durationMs: 2500, batches: 20, rowsPerSecond: 57_962,
-      batchMs: { p50: 48, p95: 55.1, max: 60 }, batchMsByTenth: [48], throttledMs: 0, niceMs: 1200, pausedMs: 0, blocksSwept: 1404, blocksTotal: 2808,
-      remainingDeletable: 144_906, reusableBytes: 11_000_000, heapBytes: 23_003_136, liveRowsAfter: 155_094, lockedRanges: 0,
-      retries: 0, reconnects: 0, analyzed: true, vacuumed: false, advice: null,
+      stopReason: 'stopped',
+      rowsDeleted: 144_906,
+      durationMs: 2500,
+      batches: 20,
+      rowsPerSecond: 57_962,
+      batchMs: { p50: 48, p95: 55.1, max: 60 },
+      batchMsByTenth: [48],
+      throttledMs: 0,
+      niceMs: 1200,
+      pausedMs: 0,
+      blocksSwept: 1404,
+      blocksTotal: 2808,
+      remainingDeletable: 144_906,
+      reusableBytes: 11_000_000,
+      heapBytes: 23_003_136,
+      liveRowsAfter: 155_094,
+      lockedRanges: 0,
+      retries: 0,
+      reconnects: 0,
+      analyzed: true,
+      vacuumed: false,
+      advice: null,
     };
-    const frame = render(<DrainView state={{ ...initialDrainState, phase: 'running', plan }} run={{ progress, summary }} />).lastFrame()!;
+    const frame = render(
+      <DrainView state={{ ...initialDrainState, phase: 'running', plan }} run={{ progress, summary }} />,
+    ).lastFrame()!;
     expect(frame).toContain('Drain stopped by request');
     expect(frame).toMatch(/batch ms\s+p50 48\s+p95 55.1\s+max 60/);
     expect(frame).toMatch(/still deletable\s+144,906/);
@@ -130,7 +173,14 @@ describe('DrainPanel with the real engine', () => {
     const engine: DrainEngine = {
       settings,
       plan: () => planDrain(db.pool, TABLE),
-      create: () => new DrainOperation({ target: db.target, table: TABLE, connectTimeoutMs: 10_000, throttle: settings, progressIntervalMs: 50 }),
+      create: () =>
+        new DrainOperation({
+          target: db.target,
+          table: TABLE,
+          connectTimeoutMs: 10_000,
+          throttle: settings,
+          progressIntervalMs: 50,
+        }),
       run: (op) => op.start(),
     };
     let back = 0;
@@ -158,7 +208,7 @@ describe('DrainPanel with the real engine', () => {
     const end = await waitFor(ui.lastFrame, /Drain stopped by request/);
     expect(end).toMatch(/still deletable\s+[\d,]+/);
     ui.stdin.write('\u001B');
-    for (const end = Date.now() + 10_000; back === 0 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 10));
+    for (const end = Date.now() + 10_000; back === 0 && Date.now() < end;) await new Promise((r) => setTimeout(r, 10));
     expect(back).toBe(1);
     ui.unmount();
   });

@@ -44,7 +44,15 @@ async function ids(where: string, values: unknown[] = []): Promise<Set<string>> 
 }
 
 async function deletableNow(): Promise<number> {
-  return Number((await db.pool.query(rawSql('drain/remaining').replace('{{table}}', '"UserSession"').replace('{{rule}}', rawSql('rule').replace(/^--.*$/gm, '')))).rows[0].deletable);
+  return Number(
+    (
+      await db.pool.query(
+        rawSql('drain/remaining')
+          .replace('{{table}}', '"UserSession"')
+          .replace('{{rule}}', rawSql('rule').replace(/^--.*$/gm, '')),
+      )
+    ).rows[0].deletable,
+  );
 }
 
 describe('the drain never deletes what the rule keeps', () => {
@@ -63,7 +71,9 @@ describe('the drain never deletes what the rule keeps', () => {
       while (writing) {
         k += 1;
         // A new anonymous session: young, kept.
-        const ins = await c.query(`INSERT INTO "UserSession" (id, "expiresAt") VALUES (gen_random_uuid(), NOW() + INTERVAL '30 days') RETURNING id`);
+        const ins = await c.query(
+          `INSERT INTO "UserSession" (id, "expiresAt") VALUES (gen_random_uuid(), NOW() + INTERVAL '30 days') RETURNING id`,
+        );
         mustSurvive.add(ins.rows[0].id);
         // A login on an old anonymous session (deletable until this UPDATE): kept once it has a user.
         const login = await c.query(
@@ -157,10 +167,15 @@ describe('throttle on load', () => {
     // Two other sessions busy in pg_sleep: 2 active backends > 1, until the test cancels them.
     const busy = [new pg.Client({ connectionString: db.url }), new pg.Client({ connectionString: db.url })];
     await Promise.all(busy.map((c) => c.connect()));
-    const pids = await Promise.all(busy.map(async (c) => (await c.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number));
+    const pids = await Promise.all(
+      busy.map(async (c) => (await c.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number),
+    );
     const sleeping = busy.map((c) => c.query('SELECT pg_sleep(60)').catch(() => {}));
     await until(async () => {
-      const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = ANY($1) AND state = 'active'`, [pids]);
+      const { rows } = await db.pool.query(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = ANY($1) AND state = 'active'`,
+        [pids],
+      );
       return rows[0].n === 2;
     });
     const op = drain({ throttle: { maxActive: 1, nice: 0 }, loadCheckMs: 100 });
@@ -209,12 +224,15 @@ describe('connection loss', () => {
 describe("the drain's own connection", () => {
   test('asks the kernel to write the pages it evicts as it goes (backend_flush_after) and scans without parallel workers, for that session only', async () => {
     const client = await db.pool.connect();
-    const workers = (await db.pool.query('SHOW max_parallel_workers_per_gather')).rows[0].max_parallel_workers_per_gather;
+    const workers = (await db.pool.query('SHOW max_parallel_workers_per_gather')).rows[0]
+      .max_parallel_workers_per_gather;
     expect(workers).not.toBe('0');
     try {
       await applySessionSettings(client, DEFAULT_BACKEND_FLUSH_AFTER);
       expect((await client.query('SHOW backend_flush_after')).rows[0].backend_flush_after).toBe('1MB');
-      expect((await client.query('SHOW max_parallel_workers_per_gather')).rows[0].max_parallel_workers_per_gather).toBe('0');
+      expect((await client.query('SHOW max_parallel_workers_per_gather')).rows[0].max_parallel_workers_per_gather).toBe(
+        '0',
+      );
       await applySessionSettings(client, null);
       expect((await client.query('SHOW backend_flush_after')).rows[0].backend_flush_after).toBe('1MB');
     } finally {

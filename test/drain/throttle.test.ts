@@ -109,9 +109,9 @@ describe('throttle reasons: any reason wins', () => {
     expect(throttleReason({ replicaLagS: 11, activeBackends: 21 }, s, true)).toBe('paused');
   });
   test('reasons in words', () => {
-    expect(describeReason('replica-lag', { replicaLagS: 12.34, activeBackends: null }, { ...DEFAULT_THROTTLE, maxLagS: 10 })).toBe(
-      'replica lag 12.3s > 10s',
-    );
+    expect(
+      describeReason('replica-lag', { replicaLagS: 12.34, activeBackends: null }, { ...DEFAULT_THROTTLE, maxLagS: 10 }),
+    ).toBe('replica lag 12.3s > 10s');
     expect(describeReason(null)).toBe('running');
   });
 });
@@ -159,7 +159,8 @@ test('a failed reconnect is judged by the driver error behind it: retried while 
   const { isConnectionLoss, isRetryable } = await import('../../src/drain/connection.js');
   const { connectionError } = await import('../../src/errors.js');
   const at = { host: '127.0.0.1', port: 5432, user: 'hatchet', database: 'hatchet' };
-  const wrap = (code: string, message: string) => connectionError(Object.assign(new Error(message), { code }), at as never);
+  const wrap = (code: string, message: string) =>
+    connectionError(Object.assign(new Error(message), { code }), at as never);
   expect(isConnectionLoss(wrap('57P03', 'the database system is starting up'))).toBe(true);
   expect(isConnectionLoss(wrap('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:5432'))).toBe(true);
   expect(isConnectionLoss(wrap('ENOENT', 'connect ENOENT /var/run/postgresql/.s.PGSQL.5432'))).toBe(true);

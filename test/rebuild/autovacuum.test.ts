@@ -40,16 +40,25 @@ describe('autovacuum workers blocking a lock the rebuild needs (shared test serv
         expect(await autovacuumBlockers(c, names, [names.table, names.newTable, names.log])).toEqual([]);
         expect(await cancelAutovacuum(c, names, pid)).toBe(false);
         // pg_stat_activity rows we make up for that pid: selected only as a plain autovacuum worker in this database.
-        await c.query(`CREATE TABLE public.fake_activity (pid int, backend_type text, datname name, query text, xact_start timestamptz)`);
+        await c.query(
+          `CREATE TABLE public.fake_activity (pid int, backend_type text, datname name, query text, xact_start timestamptz)`,
+        );
         const fake = async (backendType: string, query: string, datname = db.name) => {
           await c.query('TRUNCATE public.fake_activity');
-          await c.query('INSERT INTO public.fake_activity VALUES ($1, $2, $3, $4, now())', [pid, backendType, datname, query]);
+          await c.query('INSERT INTO public.fake_activity VALUES ($1, $2, $3, $4, now())', [
+            pid,
+            backendType,
+            datname,
+            query,
+          ]);
           return autovacuumBlockers(c, names, [names.table, names.newTable, names.log], 'public.fake_activity');
         };
         expect(await fake('autovacuum worker', 'autovacuum: VACUUM public."UserSession"')).toEqual([
           expect.objectContaining({ pid, relation: 'UserSession', query: 'autovacuum: VACUUM public."UserSession"' }),
         ]);
-        expect(await fake('autovacuum worker', 'autovacuum: VACUUM ANALYZE public."UserSession" (to prevent wraparound)')).toEqual([]);
+        expect(
+          await fake('autovacuum worker', 'autovacuum: VACUUM ANALYZE public."UserSession" (to prevent wraparound)'),
+        ).toEqual([]);
         expect(await fake('client backend', 'autovacuum: VACUUM public."UserSession"')).toEqual([]);
         expect(await fake('autovacuum worker', 'autovacuum: VACUUM public."UserSession"', 'postgres')).toEqual([]);
         // Only our relations: not "User".
@@ -166,7 +175,8 @@ describe('a real autovacuum worker on "UserSession" (own server, autovacuum_napt
     expect(stats.autovacuumCancelled).toBeGreaterThanOrEqual(1);
     // The capture did not wait for the whole (very slow) vacuum.
     expect(retries.filter((r) => r.step === 'capture').length).toBeLessThan(5);
-    const now = (await pool.query(`SELECT reloptions FROM pg_class WHERE oid = 'public."UserSession"'::regclass`)).rows[0].reloptions;
+    const now = (await pool.query(`SELECT reloptions FROM pg_class WHERE oid = 'public."UserSession"'::regclass`))
+      .rows[0].reloptions;
     expect(now).toEqual(reloptions);
 
     // The backup (the old table, its dead rows, the same slow autovacuum settings) draws autovacuum again; the
@@ -174,7 +184,9 @@ describe('a real autovacuum worker on "UserSession" (own server, autovacuum_napt
     let again: { pid: number } | undefined;
     for (let i = 0; i < 150 && !again; i++) {
       again = (
-        await pool.query(`SELECT pid FROM pg_stat_activity WHERE backend_type = 'autovacuum worker' AND query LIKE '%before_rebuild%'`)
+        await pool.query(
+          `SELECT pid FROM pg_stat_activity WHERE backend_type = 'autovacuum worker' AND query LIKE '%before_rebuild%'`,
+        )
       ).rows[0];
       if (!again) await sleep(200);
     }
@@ -183,7 +195,12 @@ describe('a real autovacuum worker on "UserSession" (own server, autovacuum_napt
     const t = performance.now();
     const r = await dropBackups(connect, TABLE, { sliceBlocks: 20, pauseMs: 1, onEvent: (e) => events.push(e) });
     expect(r.tables).toEqual([stats.backupTable]);
-    expect(events).toContainEqual(expect.objectContaining({ type: 'drop-step', action: expect.stringMatching(new RegExp(`^cancelled autovacuum pid ${again!.pid} \\(autovacuum:`)) }));
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        type: 'drop-step',
+        action: expect.stringMatching(new RegExp(`^cancelled autovacuum pid ${again!.pid} \\(autovacuum:`)),
+      }),
+    );
     expect(performance.now() - t).toBeLessThan(30_000);
   }, 120_000);
 });

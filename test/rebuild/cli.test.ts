@@ -7,7 +7,12 @@ import { definitionOf, expectKept, keptRowsAround, leftoverObjects, snapshotRows
 
 let db: TestDatabase;
 const env = () => ({ DATABASE_URL: db.url });
-const lines = (out: string) => out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const lines = (out: string) =>
+  out
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 
 beforeAll(async () => {
   db = await createTestDatabase('rebuild_cli');
@@ -23,7 +28,11 @@ async function fresh(rows = 5000): Promise<void> {
 }
 
 /** Start the CLI, and send `signal` once a JSON line matches `when`. */
-function runUntil(args: string[], when: (o: Record<string, unknown>) => boolean, signal: NodeJS.Signals): Promise<{ code: number | null; stdout: string; signalled: boolean }> {
+function runUntil(
+  args: string[],
+  when: (o: Record<string, unknown>) => boolean,
+  signal: NodeJS.Signals,
+): Promise<{ code: number | null; stdout: string; signalled: boolean }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), ...args], {
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env() },
@@ -61,11 +70,15 @@ describe('hatchet-sessions rebuild', () => {
     const out = lines(r.stdout);
     expect(out[0].type).toBe('preflight');
     expect(out[0].ok).toBe(true);
-    expect(out[0].checks.map((c: { id: string }) => c.id)).toEqual(expect.arrayContaining(['server', 'owner', 'running', 'leftovers', 'dependents', 'transactions', 'rows', 'disk']));
+    expect(out[0].checks.map((c: { id: string }) => c.id)).toEqual(
+      expect.arrayContaining(['server', 'owner', 'running', 'leftovers', 'dependents', 'transactions', 'rows', 'disk']),
+    );
     expect(out[1].type).toBe('plan');
     expect(out[1].steps.find((s: { step: string }) => s.step === 'swap').lock).toMatch(/ACCESS EXCLUSIVE/);
     expect(await definitionOf(db)).toEqual(before);
-    expect((await db.pool.query(`SELECT to_regclass('public.hatchet_sessions_rebuild_journal') AS j`)).rows[0].j).toBeNull();
+    expect(
+      (await db.pool.query(`SELECT to_regclass('public.hatchet_sessions_rebuild_journal') AS j`)).rows[0].j,
+    ).toBeNull();
   });
 
   it('refuses without --yes and without a terminal (exit 2)', async () => {
@@ -93,7 +106,8 @@ describe('hatchet-sessions rebuild', () => {
     expect(summary).toMatchObject({ type: 'summary', rowsCaptured: 0 });
     expect(summary.rowsKept).toBeGreaterThanOrEqual(kept.surely.size);
     expect(summary.rowsKept).toBeLessThanOrEqual(kept.possibly.size);
-    for (const k of ['rowsReplayed', 'lockHoldMs', 'totalSeconds', 'bytesBefore', 'bytesAfter']) expect(typeof summary[k]).toBe('number');
+    for (const k of ['rowsReplayed', 'lockHoldMs', 'totalSeconds', 'bytesBefore', 'bytesAfter'])
+      expect(typeof summary[k]).toBe('number');
     expect(summary.backupTable).toMatch(/^UserSession_before_rebuild_\d{8}T\d{6}Z$/);
     expect(summary.bytesAfter).toBeLessThan(summary.bytesBefore);
     expect(out.some((o) => o.type === 'step' && o.step === 'swap' && o.status === 'done')).toBe(true);
@@ -105,9 +119,13 @@ describe('hatchet-sessions rebuild', () => {
     const d = lines(drop.stdout);
     expect(d[d.length - 1]).toMatchObject({ type: 'summary', dropped: [summary.backupTable] });
     expect(d.some((o) => o.type === 'drop-step' && /drop constraint .*userId_fkey/.test(o.action))).toBe(true);
-    expect((await db.pool.query(`SELECT to_regclass($1) AS t`, [`public."${summary.backupTable}"`])).rows[0].t).toBeNull();
+    expect(
+      (await db.pool.query(`SELECT to_regclass($1) AS t`, [`public."${summary.backupTable}"`])).rows[0].t,
+    ).toBeNull();
     // "User" keeps exactly one referencing foreign key: the rebuilt table's.
-    const fks = await db.pool.query(`SELECT conname FROM pg_constraint WHERE contype = 'f' AND confrelid = 'public."User"'::regclass`);
+    const fks = await db.pool.query(
+      `SELECT conname FROM pg_constraint WHERE contype = 'f' AND confrelid = 'public."User"'::regclass`,
+    );
     expect(fks.rows.map((x) => x.conname)).toEqual(['UserSession_userId_fkey']);
   });
 
@@ -117,7 +135,11 @@ describe('hatchet-sessions rebuild', () => {
       const before = await definitionOf(db);
       const all = await snapshotRows(db);
       const kept = await keptRowsAround(db);
-      const r = await runUntil(['rebuild', '--yes', '--json'], (o) => o.type === 'step' && o.step === 'copy', 'SIGKILL');
+      const r = await runUntil(
+        ['rebuild', '--yes', '--json'],
+        (o) => o.type === 'step' && o.step === 'copy',
+        'SIGKILL',
+      );
       expect(r.signalled).toBe(true);
       expect(r.code).toBeNull();
       const left = await detectLeftovers(db.pool, TABLE);
@@ -125,7 +147,9 @@ describe('hatchet-sessions rebuild', () => {
       // The next start finds it: status (and the console's home screen) name it and what to do.
       const status = await runCli(['status', '--json'], env());
       // (its server backend may still finish the statement it was in, so the step named can move on)
-      expect(JSON.parse(status.stdout).unfinishedRebuild).toMatch(left.rebuildId ? new RegExp(`^rebuild ${left.rebuildId} stopped at "`) : /^leftovers of a rebuild/);
+      expect(JSON.parse(status.stdout).unfinishedRebuild).toMatch(
+        left.rebuildId ? new RegExp(`^rebuild ${left.rebuildId} stopped at "`) : /^leftovers of a rebuild/,
+      );
       const rec = await runCli(['recover', '--yes', '--json', ...(undo ? ['--undo'] : [])], env());
       expect(rec.stderr).toBe('');
       expect(rec.code).toBe(0);
@@ -147,7 +171,11 @@ describe('hatchet-sessions rebuild', () => {
   it('SIGINT stops at a safe point with exit 130 and a state recover finishes', async () => {
     await fresh(30_000);
     const kept = await keptRowsAround(db);
-    const r = await runUntil(['rebuild', '--yes', '--json'], (o) => o.type === 'step' && o.step === 'copy' && o.status === 'start', 'SIGINT');
+    const r = await runUntil(
+      ['rebuild', '--yes', '--json'],
+      (o) => o.type === 'step' && o.step === 'copy' && o.status === 'start',
+      'SIGINT',
+    );
     const out = lines(r.stdout);
     if (r.code === 0) return; // finished before the signal arrived
     expect(r.code).toBe(130);

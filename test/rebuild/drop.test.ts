@@ -31,14 +31,22 @@ async function drainedBackup(): Promise<string> {
 }
 
 const backupsLeft = async () =>
-  Number((await db.pool.query(`SELECT count(*) AS n FROM pg_class WHERE relname LIKE 'UserSession_before_rebuild_%'`)).rows[0].n);
+  Number(
+    (await db.pool.query(`SELECT count(*) AS n FROM pg_class WHERE relname LIKE 'UserSession_before_rebuild_%'`))
+      .rows[0].n,
+  );
 
 describe('dropping a drained backup', () => {
   it('gives the file back and drops it, with the yielding connection on', async () => {
     await drainedBackup();
     const rows = await snapshotRows(db);
     const events: DropEvent[] = [];
-    const r = await dropBackups(connectFor(db), TABLE, { sliceBlocks: 4, pauseMs: 1, maxFreeMBps: 1000, onEvent: (e) => events.push(e) });
+    const r = await dropBackups(connectFor(db), TABLE, {
+      sliceBlocks: 4,
+      pauseMs: 1,
+      maxFreeMBps: 1000,
+      onEvent: (e) => events.push(e),
+    });
     expect(r.tables.length).toBe(1);
     expect(events.filter((e) => e.type === 'drop-progress').length).toBeGreaterThan(0);
     expect(await backupsLeft()).toBe(0);

@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 describe('online rebuild', () => {
-  it('passes preflight on Hatchet\'s table', async () => {
+  it("passes preflight on Hatchet's table", async () => {
     const p = await preflight(db.pool, TABLE);
     expect(p.checks.filter((c) => c.status === 'fail')).toEqual([]);
     expect(p.keptRows).toBeGreaterThan(0);
@@ -39,7 +39,11 @@ describe('online rebuild', () => {
     await waitUntil(() => load.acknowledged >= 25); // the load runs before the rebuild starts...
     const kept = await keptRowsAround(db);
     const events: RebuildEvent[] = [];
-    const stats = await runRebuild(connectFor(db), TABLE, { copyBlocks: 16, replayBatch: 50, onEvent: (e) => events.push(e) });
+    const stats = await runRebuild(connectFor(db), TABLE, {
+      copyBlocks: 16,
+      replayBatch: 50,
+      onEvent: (e) => events.push(e),
+    });
     const atSwap = load.acknowledged;
     await waitUntil(() => load.acknowledged >= atSwap + 25); // ...and goes on after the swap
     await load.stop();
@@ -66,17 +70,27 @@ describe('online rebuild', () => {
   });
 
   it('drops the backup in slices from the end of the file, foreign key first', async () => {
-    const backups = (await db.pool.query(`SELECT relname FROM pg_class WHERE relname LIKE 'UserSession_before_rebuild_%' AND relkind = 'r'`)).rows;
+    const backups = (
+      await db.pool.query(
+        `SELECT relname FROM pg_class WHERE relname LIKE 'UserSession_before_rebuild_%' AND relkind = 'r'`,
+      )
+    ).rows;
     expect(backups.length).toBe(1);
     const events: DropEvent[] = [];
     const r = await dropBackups(connectFor(db), TABLE, { sliceBlocks: 20, pauseMs: 1, onEvent: (e) => events.push(e) });
     expect(r.tables).toEqual([backups[0].relname]);
     expect(r.bytesFreed).toBeGreaterThan(0);
-    expect(events[0]).toMatchObject({ type: 'drop-step', action: expect.stringMatching(/drop constraint .*userId_fkey/) });
+    expect(events[0]).toMatchObject({
+      type: 'drop-step',
+      action: expect.stringMatching(/drop constraint .*userId_fkey/),
+    });
     const slices = events.filter((e) => e.type === 'drop-progress');
     expect(slices.length).toBeGreaterThan(2);
     expect(events[events.length - 1]).toMatchObject({ type: 'drop-step', action: 'drop table' });
-    expect((await db.pool.query(`SELECT count(*)::int AS n FROM pg_class WHERE relname LIKE 'UserSession_before_rebuild_%'`)).rows[0].n).toBe(0);
+    expect(
+      (await db.pool.query(`SELECT count(*)::int AS n FROM pg_class WHERE relname LIKE 'UserSession_before_rebuild_%'`))
+        .rows[0].n,
+    ).toBe(0);
     expect((await db.pool.query('SELECT count(*)::int AS n FROM "UserSession"')).rows[0].n).toBeGreaterThan(0);
   });
 });

@@ -9,7 +9,12 @@ import { rebuildNames } from '../../src/rebuild/names.js';
 export const names = rebuildNames(TABLE);
 
 export const connectFor = (db: TestDatabase) => () =>
-  connectClient(db.target, { connectTimeoutMs: 10_000, readOnly: false, statementTimeoutMs: 0, applicationName: 'hatchet-sessions rebuild test' });
+  connectClient(db.target, {
+    connectTimeoutMs: 10_000,
+    readOnly: false,
+    statementTimeoutMs: 0,
+    applicationName: 'hatchet-sessions rebuild test',
+  });
 
 /** Every row of the live table, id -> row text (a stable image). */
 export async function snapshotRows(db: TestDatabase, table = 'UserSession'): Promise<Map<string, string>> {
@@ -34,12 +39,17 @@ async function keptAt(db: TestDatabase, offset: string): Promise<Map<string, str
  * `possibly` were kept ten minutes ago. A rebuild within that window keeps every `surely` row and none outside
  * `possibly`, whichever way a row at the 24-hour boundary ages meanwhile.
  */
-export async function keptRowsAround(db: TestDatabase): Promise<{ surely: Map<string, string>; possibly: Map<string, string> }> {
+export async function keptRowsAround(
+  db: TestDatabase,
+): Promise<{ surely: Map<string, string>; possibly: Map<string, string> }> {
   return { surely: await keptAt(db, '10 minutes'), possibly: await keptAt(db, '-10 minutes') };
 }
 
 /** Every row surely kept is there unchanged, and no row is there that the rule had already dropped. */
-export function expectKept(after: Map<string, string>, kept: { surely: Map<string, string>; possibly: Map<string, string> }): void {
+export function expectKept(
+  after: Map<string, string>,
+  kept: { surely: Map<string, string>; possibly: Map<string, string> },
+): void {
   const missing = [...kept.surely].filter(([id, image]) => after.get(id) !== image).map(([id]) => id);
   const extra = [...after.keys()].filter((id) => !kept.possibly.has(id));
   expect({ missing, extra }).toEqual({ missing: [], extra: [] });
@@ -100,7 +110,10 @@ export class LoginLoad {
             const id = mine[Math.floor(Math.random() * mine.length)]!;
             const user = this.users[n % this.users.length]!;
             const data = JSON.stringify({ w, n });
-            const r = await client.query(`UPDATE public."UserSession" SET "userId" = $2, data = $3::jsonb WHERE id = $1`, [id, user, data]);
+            const r = await client.query(
+              `UPDATE public."UserSession" SET "userId" = $2, data = $3::jsonb WHERE id = $1`,
+              [id, user, data],
+            );
             if (r.rowCount) this.expected.set(id, { userId: user, data });
           } else {
             const k = Math.floor(Math.random() * mine.length);
@@ -136,7 +149,15 @@ export class LoginLoad {
       const got = found.get(id);
       if (want === null && got) problems.push(`${id} deleted but came back`);
       else if (want && !got) problems.push(`${id} lost`);
-      else if (want && got && (got.user_id !== want.userId || !isDeepStrictEqual(got.data === null ? null : JSON.parse(got.data), want.data === null ? null : JSON.parse(want.data)))) {
+      else if (
+        want &&
+        got &&
+        (got.user_id !== want.userId ||
+          !isDeepStrictEqual(
+            got.data === null ? null : JSON.parse(got.data),
+            want.data === null ? null : JSON.parse(want.data),
+          ))
+      ) {
         problems.push(`${id} has ${got.user_id}/${got.data}, expected ${want.userId}/${want.data}`);
       }
     }

@@ -49,7 +49,7 @@ async function rebuildTampered(before: string[]): Promise<RebuildStats | Error> 
 }
 
 describe('verification before the swap', () => {
-  it('passes on an untampered rebuild, against the copy\'s ledger', async () => {
+  it("passes on an untampered rebuild, against the copy's ledger", async () => {
     await fresh();
     const r = await rebuildTampered([]);
     expect(r).not.toBeInstanceOf(Error);

@@ -7,7 +7,14 @@ export const capture = defineStep({
   name: 'capture',
   label: 'capture writes (trigger into a log)',
   lock: 'SHARE ROW EXCLUSIVE on "UserSession", lock_timeout 100 ms, retried (waits only for writes in flight)',
-  files: ['rebuild/log_create', 'rebuild/log_index', 'rebuild/capture_function', 'rebuild/capture_trigger', 'rebuild/autovacuum_blockers', 'rebuild/cancel_autovacuum'],
+  files: [
+    'rebuild/log_create',
+    'rebuild/log_index',
+    'rebuild/capture_function',
+    'rebuild/capture_trigger',
+    'rebuild/autovacuum_blockers',
+    'rebuild/cancel_autovacuum',
+  ],
   async run(ctx) {
     const { client, names } = ctx;
     await withLockRetry(ctx, 'capture', async () => {

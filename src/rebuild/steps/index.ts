@@ -16,7 +16,19 @@ export type { RebuildStep } from './step.js';
  * The online rebuild, in order: the one list the runner, the plan (`rebuild --dry-run`, the JSON 'plan' line), the
  * labels and the console's step list all come from. A step is added here and in its own file, nowhere else.
  */
-export const STEPS = [createTable, capture, copy, indexes, replay, verify, swap, validate, analyze, verifySchema, cleanup] as const;
+export const STEPS = [
+  createTable,
+  capture,
+  copy,
+  indexes,
+  replay,
+  verify,
+  swap,
+  validate,
+  analyze,
+  verifySchema,
+  cleanup,
+] as const;
 
 export type StepName = (typeof STEPS)[number]['name'];
 
@@ -31,4 +43,9 @@ export interface PlanStep {
 }
 
 /** The plan's steps as `rebuild --dry-run --json` writes them. */
-export const PLAN_STEPS: PlanStep[] = STEPS.map((s) => ({ step: s.name, label: s.label, lock: s.lock, files: s.files }));
+export const PLAN_STEPS: PlanStep[] = STEPS.map((s) => ({
+  step: s.name,
+  label: s.label,
+  lock: s.lock,
+  files: s.files,
+}));

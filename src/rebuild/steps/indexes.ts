@@ -12,11 +12,19 @@ export const indexes = defineStep({
     const { client, names, plan } = ctx;
     const all = plan.definition.indexes;
     await inTransaction(client, async () => {
-      await client.query(sql('session/set_local', names), ['maintenance_work_mem', ctx.opts.maintenanceWorkMem ?? '256MB']);
+      await client.query(sql('session/set_local', names), [
+        'maintenance_work_mem',
+        ctx.opts.maintenanceWorkMem ?? '256MB',
+      ]);
       let done = 0;
       for (const ix of all) {
         const temp = plan.tempIndex[ix.name]!;
-        await client.query(sql('rebuild/create_index', names, { idents: { index: temp }, raw: { unique: ix.unique ? 'UNIQUE ' : '', tail: ix.tail } }));
+        await client.query(
+          sql('rebuild/create_index', names, {
+            idents: { index: temp },
+            raw: { unique: ix.unique ? 'UNIQUE ' : '', tail: ix.tail },
+          }),
+        );
         if (ix.constraintType === 'p' || ix.constraintType === 'u') {
           const deferrable = ix.deferrable ? (ix.deferred ? 'DEFERRABLE INITIALLY DEFERRED' : 'DEFERRABLE') : '';
           await client.query(

@@ -47,18 +47,37 @@ export const swap = defineStep({
       await restoreReloptions(ctx);
       // Old table: constraints (with their indexes) and other indexes get backup names.
       for (const c of def.constraints.filter((c) => plan.backupConstraint[c.name])) {
-        await client.query(sql('rebuild/rename_constraint', names, { tables: { target: names.table }, idents: { from: c.name, to: plan.backupConstraint[c.name]! } }));
+        await client.query(
+          sql('rebuild/rename_constraint', names, {
+            tables: { target: names.table },
+            idents: { from: c.name, to: plan.backupConstraint[c.name]! },
+          }),
+        );
       }
       for (const ix of def.indexes.filter((i) => !i.constraintName)) {
-        await client.query(sql('rebuild/rename_index', names, { tables: { index: ix.name }, idents: { to: plan.backupIndex[ix.name]! } }));
+        await client.query(
+          sql('rebuild/rename_index', names, {
+            tables: { index: ix.name },
+            idents: { to: plan.backupIndex[ix.name]! },
+          }),
+        );
       }
-      await client.query(sql('rebuild/rename_table', names, { tables: { target: names.table }, idents: { to: backup } }));
-      await client.query(sql('rebuild/rename_table', names, { tables: { target: names.newTable }, idents: { to: names.table } }));
+      await client.query(
+        sql('rebuild/rename_table', names, { tables: { target: names.table }, idents: { to: backup } }),
+      );
+      await client.query(
+        sql('rebuild/rename_table', names, { tables: { target: names.newTable }, idents: { to: names.table } }),
+      );
       // New table: every index and constraint gets its original name.
       for (const ix of def.indexes) {
         const temp = plan.tempIndex[ix.name]!;
         if (ix.constraintName) {
-          await client.query(sql('rebuild/rename_constraint', names, { tables: { target: names.table }, idents: { from: temp, to: ix.constraintName } }));
+          await client.query(
+            sql('rebuild/rename_constraint', names, {
+              tables: { target: names.table },
+              idents: { from: temp, to: ix.constraintName },
+            }),
+          );
         } else {
           await client.query(sql('rebuild/rename_index', names, { tables: { index: temp }, idents: { to: ix.name } }));
         }
@@ -74,7 +93,11 @@ export const swap = defineStep({
       }
       await ctx.hook('mid:swap');
       holdMs = performance.now() - t0;
-      await ctx.journal('swap', 'done', { lockHoldMsBeforeCommit: Math.round(holdMs), captured: swapStats.captured, backupTable: backup });
+      await ctx.journal('swap', 'done', {
+        lockHoldMsBeforeCommit: Math.round(holdMs),
+        captured: swapStats.captured,
+        backupTable: backup,
+      });
       return t0;
     }).then((r) => {
       holdMs = performance.now() - r.value; // after COMMIT returned
@@ -84,7 +107,11 @@ export const swap = defineStep({
     ctx.stats.swapAttempts = attempts;
     ctx.stats.rowsCaptured = swapStats.captured;
   },
-  detail: (ctx) => ({ lockHoldMs: ctx.stats.lockHoldMs, attempts: ctx.stats.swapAttempts, captured: ctx.stats.rowsCaptured }),
+  detail: (ctx) => ({
+    lockHoldMs: ctx.stats.lockHoldMs,
+    attempts: ctx.stats.swapAttempts,
+    captured: ctx.stats.rowsCaptured,
+  }),
 });
 
 /**
@@ -99,6 +126,8 @@ async function restoreReloptions(ctx: Ctx): Promise<void> {
   for (const k of keys) if (!/^[a-z_]+$/.test(k)) throw new Error(`unexpected storage parameter "${k}"`);
   await client.query(sql('rebuild/reset_reloptions', names, { raw: { keys: keys.join(', ') } }));
   if (def.reloptions.length) {
-    await client.query(sql('rebuild/set_reloptions', names, { raw: { reloptions: reloptionsText(def.reloptions, []) } }));
+    await client.query(
+      sql('rebuild/set_reloptions', names, { raw: { reloptions: reloptionsText(def.reloptions, []) } }),
+    );
   }
 }

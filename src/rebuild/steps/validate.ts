@@ -17,7 +17,12 @@ export const validate = defineStep({
       if (now?.validated) continue;
       await withLockRetry(ctx, 'validate', async () => {
         await client.query(sql('session/set_local', names), ['statement_timeout', '0']);
-        await client.query(sql('rebuild/validate_constraint', names, { tables: { target: names.table }, idents: { constraint: fk.name } }));
+        await client.query(
+          sql('rebuild/validate_constraint', names, {
+            tables: { target: names.table },
+            idents: { constraint: fk.name },
+          }),
+        );
       });
     }
     await ctx.journal('validate', 'done');

@@ -13,7 +13,8 @@ export const verify = defineStep({
   async run(ctx) {
     const { client, names } = ctx;
     // The copy's ledger is there unless the copy was made by an earlier version: then the old one-scan verification.
-    const ledger = (await client.query(sql('rebuild/relation_exists', names), [names.schema, names.copied])).rows.length > 0;
+    const ledger =
+      (await client.query(sql('rebuild/relation_exists', names), [names.schema, names.copied])).rows.length > 0;
     const r = await inTransaction(
       client,
       async () => {
@@ -49,8 +50,11 @@ export const verify = defineStep({
     // The ledger holds one entry per row copied: a different count means the copy's record is not the copy.
     const ledgerShort = ledger && ctx.stats.rowsKept > 0 && Number(r.copied_rows) !== ctx.stats.rowsKept;
     if (v.missing || v.extra || !v.hashesEqual || ledgerShort) {
-      const differ = v.differ !== undefined ? `${v.differ} rows differ` : `hashes ${v.hashesEqual ? 'equal' : 'differ'}`;
-      const short = ledgerShort ? `, the copy's ledger holds ${r.copied_rows} rows for ${ctx.stats.rowsKept} copied` : '';
+      const differ =
+        v.differ !== undefined ? `${v.differ} rows differ` : `hashes ${v.hashesEqual ? 'equal' : 'differ'}`;
+      const short = ledgerShort
+        ? `, the copy's ledger holds ${r.copied_rows} rows for ${ctx.stats.rowsKept} copied`
+        : '';
       throw new ToolError(
         `verification failed before the swap: ${v.missing} kept rows missing, ${v.extra} extra rows, ${differ}${short}. ` +
           `"UserSession" was not touched; run "hatchet-sessions recover --undo" to remove the new table`,
