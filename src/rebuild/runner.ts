@@ -47,7 +47,7 @@ async function runSteps(ctx: Ctx, done: Set<string>): Promise<RebuildStats> {
 async function withWorkConnection<T>(connect: Connect, names: RebuildNames, fn: (client: pg.Client, pid: number) => Promise<T>, waitForLockMs = 0): Promise<T> {
   const client = await connect();
   try {
-    const pid = (await client.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number;
+    const pid = (await client.query(sql('session/backend_pid', names))).rows[0].pid as number;
     await takeRebuildLock(client, names, waitForLockMs, (holder) => `another rebuild is running on this table (backend pid ${holder}); refusing to start a second one`);
     return await fn(client, pid);
   } finally {
@@ -71,7 +71,7 @@ export async function runRebuild(connect: Connect, table: TableRef, opts: Rebuil
     if (leftover) throw new ToolError(`table "${names.newTable}" already exists: run "hatchet-sessions recover" first`, EXIT.failure);
     const definition = await readDefinition(client, names);
     if (!definition) throw new ToolError(`table "${names.schema}.${names.table}" not found`, EXIT.table);
-    const now = (await client.query('SELECT clock_timestamp() AS now')).rows[0].now as Date;
+    const now = (await client.query(sql('session/clock_timestamp', names))).rows[0].now as Date;
     const plan = makePlan(names, definition, now);
     const ctx = makeCtx(client, pid, names, plan, opts);
     ctx.stats.bytesBefore = await tableBytes(client, names, names.table);
