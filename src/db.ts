@@ -98,24 +98,37 @@ const ISOLATION = {
 } as const;
 
 /**
+ * What a transaction's `fn` returns to end it with ROLLBACK instead of COMMIT, on purpose: it looked at what a
+ * statement gave (a result, or an error it expected) and wants none of the transaction. withTransaction returns
+ * `value`. Nothing else went wrong, so a ROLLBACK that fails is then the error.
+ */
+export class RolledBack<R> {
+  constructor(readonly value: R) {}
+}
+
+/** `return rollback(value)` from a transaction's `fn`: see RolledBack. */
+export const rollback = <R>(value: R): RolledBack<R> => new RolledBack(value);
+
+/**
  * `fn` in one transaction: BEGIN (with the isolation level and access mode asked for), the transaction's own
- * timeouts, `fn`, COMMIT; ROLLBACK when anything throws, then the error is thrown again. Given a pool, it takes a
- * connection and gives it back after (destroyed, not reused, when even the ROLLBACK failed); given a client, the
- * client stays the caller's. The one place the tool writes BEGIN, COMMIT and ROLLBACK.
+ * timeouts, `fn`, COMMIT (ROLLBACK when `fn` returns rollback(value), and `value` is returned); ROLLBACK when
+ * anything throws, then the error is thrown again. Given a pool, it takes a connection and gives it back after
+ * (destroyed, not reused, when even the ROLLBACK failed); given a client, the client stays the caller's. The one
+ * place the tool writes BEGIN, COMMIT and ROLLBACK.
  */
 export async function withTransaction<T>(
   db: pg.Pool,
-  fn: (client: pg.PoolClient) => Promise<T>,
+  fn: (client: pg.PoolClient) => Promise<T | RolledBack<T>>,
   options?: TransactionOptions,
 ): Promise<T>;
 export async function withTransaction<C extends pg.ClientBase, T>(
   db: C,
-  fn: (client: C) => Promise<T>,
+  fn: (client: C) => Promise<T | RolledBack<T>>,
   options?: TransactionOptions,
 ): Promise<T>;
 export async function withTransaction<C extends pg.ClientBase, T>(
   db: pg.Pool | C,
-  fn: (client: C) => Promise<T>,
+  fn: (client: C) => Promise<T | RolledBack<T>>,
   options: TransactionOptions = {},
 ): Promise<T> {
   if (db instanceof pg.Pool) {
@@ -133,7 +146,7 @@ export async function withTransaction<C extends pg.ClientBase, T>(
 
 async function inTransaction<C extends pg.ClientBase, T>(
   client: C,
-  fn: (client: C) => Promise<T>,
+  fn: (client: C) => Promise<T | RolledBack<T>>,
   options: TransactionOptions,
   onBroken: () => void,
 ): Promise<T> {
@@ -146,17 +159,29 @@ async function inTransaction<C extends pg.ClientBase, T>(
     onBroken();
     throw err;
   }
+  let undone: RolledBack<T>;
   try {
     if (options.statementTimeoutMs !== undefined)
       await client.query(rawSql('session/set_local'), ['statement_timeout', String(options.statementTimeoutMs)]);
     if (options.lockTimeoutMs !== undefined)
       await client.query(rawSql('session/set_local'), ['lock_timeout', String(options.lockTimeoutMs)]);
     const result = await fn(client);
-    await client.query('COMMIT');
-    return result;
+    if (!(result instanceof RolledBack)) {
+      await client.query('COMMIT');
+      return result;
+    }
+    undone = result;
   } catch (err) {
     if (!options.skipRollback?.(err)) await client.query('ROLLBACK').catch(() => onBroken());
     else onBroken();
     throw err;
   }
+  // Rolled back on purpose: a failure here is the only error there is.
+  try {
+    await client.query('ROLLBACK');
+  } catch (err) {
+    onBroken();
+    throw err;
+  }
+  return undone.value;
 }

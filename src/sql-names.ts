@@ -119,6 +119,7 @@ export const SQL_NAMES = [
   'schedule/runner_lock_try',
   'session/backend_pid',
   'session/cancel_backend',
+  'session/clock_timestamp',
   'session/set_local',
   'session/set_session',
   'session/wal_compression_current',

@@ -4,6 +4,7 @@
  */
 
 import type pg from 'pg';
+import { rollback, withTransaction } from '../db.js';
 import { rawSql, sql, type TableRef } from '../sql.js';
 import { isConnectionLoss } from './connection.js';
 import type { ThrottleSettings } from './throttle.js';
@@ -41,25 +42,25 @@ export async function pruneRange(
   [from, to]: [number, number],
   limits: Pick<BatchLimits, 'lockTimeoutMs' | 'statementTimeoutMs'>,
 ): Promise<void> {
-  await c.query('BEGIN');
-  try {
-    await c.query(rawSql('drain/batch_settings'), [
-      String(limits.lockTimeoutMs),
-      String(limits.statementTimeoutMs),
-      null,
-    ]);
-    await c.query(sql('drain/prune', table), [blockTid(from), blockTid(to)]);
-    await c.query('COMMIT');
-  } catch (err) {
-    if (!isConnectionLoss(err)) await c.query('ROLLBACK').catch(() => {});
-    throw err;
-  }
+  await withTransaction(
+    c,
+    async () => {
+      await c.query(rawSql('drain/batch_settings'), [
+        String(limits.lockTimeoutMs),
+        String(limits.statementTimeoutMs),
+        null,
+      ]);
+      await c.query(sql('drain/prune', table), [blockTid(from), blockTid(to)]);
+    },
+    { skipRollback: isConnectionLoss },
+  );
 }
 
 /**
  * One batch in its own transaction: the number of rows deleted, and its transaction id when it commits without
  * waiting. With a row limit, or when a row in the range is locked by someone else (onLockedRange is called), the
- * range goes the careful way: SKIP LOCKED, up to the limit.
+ * range goes the careful way: SKIP LOCKED, up to the limit. After a lost connection no ROLLBACK is sent (the caller
+ * reconnects).
  */
 export async function deleteRange(
   c: pg.ClientBase,
@@ -70,46 +71,50 @@ export async function deleteRange(
   onLockedRange: () => void,
 ): Promise<{ rows: number; xid: string | null }> {
   const statementTimeout = String(limits.statementTimeoutMs);
-  const careful = async () => {
-    await c.query('BEGIN');
-    const { xid } = (
-      await c.query(rawSql('drain/batch_settings'), [
-        String(limits.lockTimeoutMs),
-        statementTimeout,
-        limits.synchronousCommit,
-      ])
-    ).rows[0];
-    const r = await c.query(sql('drain/batch_skip_locked', table), [
-      blockTid(from),
-      blockTid(to),
-      rowLimit ?? 2_147_483_647,
-    ]);
-    await c.query('COMMIT');
-    return { rows: r.rowCount ?? 0, xid };
-  };
-  try {
-    if (rowLimit !== null) return await careful();
-    await c.query('BEGIN');
-    const { xid } = (
-      await c.query(rawSql('drain/batch_settings'), [
-        String(limits.fastLockTimeoutMs),
-        statementTimeout,
-        limits.synchronousCommit,
-      ])
-    ).rows[0];
-    try {
-      const r = await c.query(sql('drain/batch', table), [blockTid(from), blockTid(to)]);
-      await c.query('COMMIT');
-      return { rows: r.rowCount ?? 0, xid };
-    } catch (err) {
-      if ((err as { code?: string }).code !== '55P03') throw err;
-      // A row in this range is locked by someone else: do the range again, skipping locked rows.
-      await c.query('ROLLBACK');
-      onLockedRange();
-      return await careful();
-    }
-  } catch (err) {
-    if (!isConnectionLoss(err)) await c.query('ROLLBACK').catch(() => {});
-    throw err;
-  }
+  const careful = () =>
+    withTransaction(
+      c,
+      async () => {
+        const { xid } = (
+          await c.query(rawSql('drain/batch_settings'), [
+            String(limits.lockTimeoutMs),
+            statementTimeout,
+            limits.synchronousCommit,
+          ])
+        ).rows[0];
+        const r = await c.query(sql('drain/batch_skip_locked', table), [
+          blockTid(from),
+          blockTid(to),
+          rowLimit ?? 2_147_483_647,
+        ]);
+        return { rows: r.rowCount ?? 0, xid };
+      },
+      { skipRollback: isConnectionLoss },
+    );
+  if (rowLimit !== null) return careful();
+  const fast = await withTransaction(
+    c,
+    async () => {
+      const { xid } = (
+        await c.query(rawSql('drain/batch_settings'), [
+          String(limits.fastLockTimeoutMs),
+          statementTimeout,
+          limits.synchronousCommit,
+        ])
+      ).rows[0];
+      try {
+        const r = await c.query(sql('drain/batch', table), [blockTid(from), blockTid(to)]);
+        return { rows: r.rowCount ?? 0, xid: xid as string | null };
+      } catch (err) {
+        if ((err as { code?: string }).code !== '55P03') throw err;
+        // A row in this range is locked by someone else: roll this transaction back, and do the range again,
+        // skipping locked rows.
+        return rollback(null);
+      }
+    },
+    { skipRollback: isConnectionLoss },
+  );
+  if (fast) return fast;
+  onLockedRange();
+  return careful();
 }

@@ -1,6 +1,7 @@
 /** Before a drain: the rule in words, the statements it runs, the table's size, an estimate, and the server it needs. */
 
 import type pg from 'pg';
+import { withTransaction } from '../db.js';
 import { EXIT, ToolError } from '../errors.js';
 import { rawSql, sql, type TableRef } from '../sql.js';
 import { isConnectionLoss } from './connection.js';
@@ -81,14 +82,13 @@ export async function readTableBlocks(
   table: TableRef,
   lockTimeoutMs: number,
 ): Promise<Record<string, unknown> | undefined> {
-  try {
-    await c.query('BEGIN');
-    await c.query(rawSql('drain/batch_settings'), [String(lockTimeoutMs), String(30_000), null]);
-    const row = (await c.query(sql('drain/table_blocks', table), [table.schema, table.name])).rows[0];
-    await c.query('COMMIT');
-    return row;
-  } catch (err) {
-    if (!isConnectionLoss(err)) await c.query('ROLLBACK').catch(() => {});
-    throw err;
-  }
+  return withTransaction(
+    c,
+    async () => {
+      await c.query(rawSql('drain/batch_settings'), [String(lockTimeoutMs), String(30_000), null]);
+      return (await c.query(sql('drain/table_blocks', table), [table.schema, table.name])).rows[0] as
+        Record<string, unknown> | undefined;
+    },
+    { skipRollback: isConnectionLoss },
+  );
 }

@@ -59,16 +59,3 @@ export function makeCtx(
     journal: (step, status, detail) => writeJournal(client, names, plan.rebuildId, step, status, detail),
   };
 }
-
-/** `fn` in one transaction opened with `begin`; rolled back (quietly) when it throws. */
-export async function inTransaction<T>(client: pg.ClientBase, fn: () => Promise<T>, begin = 'BEGIN'): Promise<T> {
-  await client.query(begin);
-  try {
-    const value = await fn();
-    await client.query('COMMIT');
-    return value;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  }
-}

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { withTransaction } from '../db.js';
 import { EXIT, ToolError } from '../errors.js';
 import { cancelAutovacuumBlockers, type AutovacuumWorker } from './autovacuum.js';
 import type { Ctx } from './context.js';
@@ -79,14 +80,10 @@ export async function withShortLock<T>(
   const startedAt = Date.now();
   let wait = 50;
   for (let attempt = 1; ; attempt++) {
-    await client.query('BEGIN');
     try {
-      await client.query(sql('session/set_local', names), ['lock_timeout', `${o.lockTimeoutMs}ms`]);
-      const value = await fn(attempt);
-      await client.query('COMMIT');
+      const value = await withTransaction(client, () => fn(attempt), { lockTimeoutMs: o.lockTimeoutMs });
       return { value, attempts: attempt };
     } catch (err) {
-      await client.query('ROLLBACK').catch(() => {});
       if (!isLockTimeout(err)) throw err;
       const cancelled = o.cancelAutovacuumOn.length
         ? await cancelAutovacuumBlockers(client, names, o.cancelAutovacuumOn)

@@ -1,6 +1,7 @@
+import { withTransaction } from '../db.js';
 import { EXIT, ToolError } from '../errors.js';
 import { sql, type TableRef } from '../sql.js';
-import { inTransaction, makeCtx } from './context.js';
+import { makeCtx } from './context.js';
 import { readDefinition } from './definition.js';
 import type { Connect, RebuildOptions } from './events.js';
 import { journalState, readLatestRebuild, writeJournal } from './journal.js';
@@ -45,7 +46,7 @@ export async function undoRebuild(
     await withLockRetry(ctx, 'capture', async () => {
       await client.query(sql('rebuild/drop_trigger', names));
     });
-    await inTransaction(client, async () => {
+    await withTransaction(client, async () => {
       await dropCaptureObjects(client, names);
       await client.query(sql('rebuild/drop_table', names, { tables: { target: names.newTable } }));
       if (state && !state.closed)

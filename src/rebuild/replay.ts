@@ -1,4 +1,5 @@
-import { inTransaction, type Ctx } from './context.js';
+import { withTransaction } from '../db.js';
+import type { Ctx } from './context.js';
 import type { StepName } from './steps/index.js';
 import { sql } from '../sql.js';
 
@@ -27,7 +28,7 @@ export async function replayUntilCaughtUp(ctx: Ctx, step: StepName): Promise<voi
   let total = (await backlog(ctx)).pending;
   let done = 0;
   for (let round = 0; ; round++) {
-    const n = await inTransaction(ctx.client, async () => {
+    const n = await withTransaction(ctx.client, async () => {
       const taken = await replayBatch(ctx, limit);
       if (round === 0 && step === 'replay') await ctx.hook('mid:replay');
       return taken;

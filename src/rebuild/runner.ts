@@ -58,7 +58,7 @@ async function withWorkConnection<T>(
 ): Promise<T> {
   const client = await connect();
   try {
-    const pid = (await client.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number;
+    const pid = (await client.query(sql('session/backend_pid', names))).rows[0].pid as number;
     await takeRebuildLock(
       client,
       names,
@@ -95,7 +95,7 @@ export async function runRebuild(connect: Connect, table: TableRef, opts: Rebuil
       );
     const definition = await readDefinition(client, names);
     if (!definition) throw new ToolError(`table "${names.schema}.${names.table}" not found`, EXIT.table);
-    const now = (await client.query('SELECT clock_timestamp() AS now')).rows[0].now as Date;
+    const now = (await client.query(sql('session/clock_timestamp', names))).rows[0].now as Date;
     const plan = makePlan(names, definition, now);
     const ctx = makeCtx(client, pid, names, plan, opts);
     ctx.stats.bytesBefore = await tableBytes(client, names, names.table);

@@ -1,4 +1,4 @@
-import { inTransaction } from '../context.js';
+import { withTransaction } from '../../db.js';
 import { dropCaptureObjects } from '../leftovers.js';
 import { backlog } from '../replay.js';
 import { defineStep } from './step.js';
@@ -14,7 +14,7 @@ export const cleanup = defineStep({
     const { client, names } = ctx;
     const log = await client.query(sql('rebuild/relation_exists', names), [names.schema, names.log]);
     if (log.rows.length) ctx.stats.rowsCaptured = Math.max(ctx.stats.rowsCaptured, (await backlog(ctx)).captured);
-    await inTransaction(client, async () => {
+    await withTransaction(client, async () => {
       await dropCaptureObjects(client, names);
       await ctx.journal('cleanup', 'done');
     });

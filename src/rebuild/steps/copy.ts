@@ -1,4 +1,4 @@
-import { inTransaction } from '../context.js';
+import { withTransaction } from '../../db.js';
 import { defineStep } from './step.js';
 import { sql } from '../../sql.js';
 
@@ -11,7 +11,7 @@ export const copy = defineStep({
   async run(ctx) {
     const { client, names, plan } = ctx;
     const per = ctx.opts.copyBlocks ?? 4096;
-    await inTransaction(
+    await withTransaction(
       client,
       async () => {
         const blocks = Number((await client.query(sql('rebuild/blocks', names), [plan.definition.oid])).rows[0].blocks);
@@ -35,7 +35,7 @@ export const copy = defineStep({
         ctx.stats.rowsKept = rows;
         await ctx.journal('copy', 'done', { rows, blocks });
       },
-      'BEGIN ISOLATION LEVEL REPEATABLE READ',
+      { isolation: 'repeatable read' },
     );
   },
   detail: (ctx) => ({ rows: ctx.stats.rowsKept }),

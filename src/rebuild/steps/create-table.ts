@@ -1,5 +1,5 @@
+import { withTransaction } from '../../db.js';
 import { sql, quoteIdent } from '../../sql.js';
-import { inTransaction } from '../context.js';
 import { checkedPrivilege, literal, reloptionsText } from '../names.js';
 import { defineStep } from './step.js';
 
@@ -20,7 +20,7 @@ export const createTable = defineStep({
   async run(ctx) {
     const { client, names, plan } = ctx;
     const def = plan.definition;
-    await inTransaction(client, async () => {
+    await withTransaction(client, async () => {
       await client.query(sql('rebuild/create_table', names));
       if (def.reloptions.length || def.toastReloptions.length) {
         await client.query(

@@ -1,4 +1,4 @@
-import { inTransaction } from '../context.js';
+import { withTransaction } from '../../db.js';
 import { defineStep } from './step.js';
 import { sql } from '../../sql.js';
 
@@ -11,7 +11,7 @@ export const indexes = defineStep({
   async run(ctx) {
     const { client, names, plan } = ctx;
     const all = plan.definition.indexes;
-    await inTransaction(client, async () => {
+    await withTransaction(client, async () => {
       await client.query(sql('session/set_local', names), [
         'maintenance_work_mem',
         ctx.opts.maintenanceWorkMem ?? '256MB',

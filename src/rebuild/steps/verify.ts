@@ -1,5 +1,5 @@
 import { EXIT, ToolError } from '../../errors.js';
-import { inTransaction } from '../context.js';
+import { withTransaction } from '../../db.js';
 import type { VerifyRows } from '../events.js';
 import { defineStep } from './step.js';
 import { sql } from '../../sql.js';
@@ -15,7 +15,7 @@ export const verify = defineStep({
     // The copy's ledger is there unless the copy was made by an earlier version: then the old one-scan verification.
     const ledger =
       (await client.query(sql('rebuild/relation_exists', names), [names.schema, names.copied])).rows.length > 0;
-    const r = await inTransaction(
+    const r = await withTransaction(
       client,
       async () => {
         // Ledger: two small tables in one in-memory hash join. Scan: the new table's ids in one in-memory hash (a
@@ -24,7 +24,7 @@ export const verify = defineStep({
         await ctx.hook('mid:verify');
         return (await client.query(sql(ledger ? 'rebuild/verify_rows' : 'rebuild/verify_rows_scan', names))).rows[0];
       },
-      'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+      { isolation: 'repeatable read', readOnly: true },
     );
     const v: VerifyRows = ledger
       ? {
