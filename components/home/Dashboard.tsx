@@ -167,7 +167,7 @@ export function Dashboard({ description, demo, inspection, sampler, now, columns
       </Box>
       <Box flexDirection="column" marginTop={compact ? 0 : 1}>
         {compact ? null : <Text bold>Health</Text>}
-        {flags.length === 0 ? <Text color="green"> ✓ nothing to do</Text> : null}
+        {flags.length === 0 ? <Text color="green">{'  '}✓ nothing to do</Text> : null}
         {flags.map((f) => (
           <Text key={f.text} color={f.level === 'bad' ? 'red' : f.level === 'warn' ? 'yellow' : undefined}>
             {'  '}

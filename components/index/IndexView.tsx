@@ -21,7 +21,10 @@ export function IndexView({
     <Box flexDirection="column">
       <Text bold>Hatchet&apos;s index {CREATED_AT_INDEX}</Text>
       <Text>Built exactly as Hatchet&apos;s migration 20260707141853_v1_0_125 does, without blocking writes:</Text>
-      <Text color="cyan"> {sqlText}</Text>
+      <Text color="cyan">
+        {'  '}
+        {sqlText}
+      </Text>
       {state.phase === 'confirm' ? <Text>Press y to build it, Esc to go back.</Text> : null}
       {build.step ? <Text>{build.step}</Text> : null}
       {state.phase === 'building' && p ? (

@@ -111,7 +111,7 @@ export function ScheduleView({
         <Text bold>
           History <Text dimColor>(last {formatCount(state?.history.length ?? 0)} of up to 50, newest first)</Text>
         </Text>
-        {(state?.history ?? []).length === 0 ? <Text dimColor> no runs yet</Text> : null}
+        {(state?.history ?? []).length === 0 ? <Text dimColor>{'  '}no runs yet</Text> : null}
         {(state?.history ?? []).slice(0, historyRows).map((r) => (
           <Text key={r.run}>
             {'  '}
