@@ -107,7 +107,7 @@ describe('flags', () => {
     [['status', 'extra'], /unexpected argument "extra"/],
     [['--connect-timeout', 'soon'], /not a duration/],
     [['--connect-timeout', '0s'], /greater than zero/],
-    [['--demo-rows=-5'], /between 0 and/],
+    [['--demo-rows=-5'], /must be 0 or more, got -5/],
     [['--demo-rows', 'many'], /not a whole number/],
     [['--database-url', 'mysql://a@b/c'], /not a valid PostgreSQL URL/],
     [['--database-url', 'postgres://a@b:notaport/c'], /not a valid PostgreSQL URL/],
@@ -125,7 +125,9 @@ describe('flags', () => {
 
   test('durations', () => {
     expect(parseDuration('500ms', 'x')).toBe(500);
-    expect(parseDuration('10', 'x')).toBe(10_000);
+    expect(() => parseDuration('10', 'x')).toThrow('--x "10" needs a unit: 10s, 10m or 10h (also ms and d).'); // ten what?
+    expect(parseDuration('10s', 'x')).toBe(10_000);
+    expect(() => parseDuration('-5s', 'x')).toThrow('--x must be 0 or more, got -5s.');
     expect(parseDuration('5m', 'x')).toBe(300_000);
     expect(parseDuration('1h', 'x')).toBe(3_600_000);
     expect(parseDuration('2d', 'x')).toBe(172_800_000);

@@ -25,12 +25,16 @@ export interface FlagDef {
   help: string;
 }
 
-/** "500ms", "10s", "5m", "1h", "2d" or a bare number of seconds, in milliseconds. */
+/** "500ms", "10s", "5m", "1h", "2d", in milliseconds. A number needs its unit: is "10" ten seconds or ten minutes? */
 export function parseDuration(text: string, flag: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(text.trim());
+  const t = text.trim();
+  if (/^-\d/.test(t)) throw usageError(`--${flag} must be 0 or more, got ${t}.`);
+  if (/^\d+(?:\.\d+)?$/.test(t))
+    throw usageError(`--${flag} "${text}" needs a unit: ${t}s, ${t}m or ${t}h (also ms and d).`);
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(t);
   if (!m)
     throw usageError(`--${flag} "${text}" is not a duration. Use a number with ms, s, m, h or d, e.g. 10s or 5m.`);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] ?? 's']!;
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2]!]!;
   const ms = Number(m[1]) * unit;
   if (ms <= 0) throw usageError(`--${flag} must be greater than zero.`);
   return ms;
@@ -40,14 +44,16 @@ export function parseDuration(text: string, flag: string): number {
 export function parseInteger(text: string, flag: string, min: number, max: number): number {
   if (!/^-?\d+$/.test(text.trim())) throw usageError(`--${flag} "${text}" is not a whole number.`);
   const n = Number(text);
+  if (n < 0 && min >= 0) throw usageError(`--${flag} must be 0 or more, got ${n}.`);
   if (n < min || n > max) throw usageError(`--${flag} must be between ${min} and ${max}, got ${n}.`);
   return n;
 }
 
 /** A ratio like 0.5 (for --nice), or a usage error. */
 export function parseRatio(text: string, flag: string, min: number, max: number): number {
-  if (!/^\d+(\.\d+)?$/.test(text.trim())) throw usageError(`--${flag} "${text}" is not a number (e.g. 0.5).`);
+  if (!/^-?\d+(\.\d+)?$/.test(text.trim())) throw usageError(`--${flag} "${text}" is not a number (e.g. 0.5).`);
   const n = Number(text);
+  if (n < 0 && min >= 0) throw usageError(`--${flag} must be 0 or more, got ${n}.`);
   if (n < min || n > max) throw usageError(`--${flag} must be between ${min} and ${max}, got ${n}.`);
   return n;
 }

@@ -32,6 +32,7 @@ export interface CommandLine {
 export function parseCommandLine(argv: string[]): CommandLine {
   // First find the command: a lenient pass that knows every flag's type, so a flag's value is not taken for it.
   const known = allFlags();
+  argv = withNegativeValues(argv, known.values());
   const loose = parseArgs({ args: argv, options: optionsOf(known.values()), allowPositionals: true, strict: false });
   const name = loose.positionals[0] ?? 'console';
   if (!isCommand(name)) throw usageError(`unknown command "${name}". Commands: ${COMMANDS.join(', ')}.`);
@@ -56,6 +57,23 @@ export function parseCommandLine(argv: string[]): CommandLine {
     if (typeof v === 'string') flagValue(f, v);
   }
   return { command: name, values: values as CommandLine['values'], ...(helpTopic ? { helpTopic } : {}) };
+}
+
+/**
+ * "--nice -1" as "--nice=-1": a value that starts with a minus is the flag's value, not another flag, so the value's
+ * own check says what is wrong with it ("must be 0 or more") instead of the parser calling it ambiguous.
+ */
+function withNegativeValues(argv: string[], flags: Iterable<FlagDef>): string[] {
+  const takesValue = new Set([...flags].filter((f) => f.type.kind !== 'switch').map((f) => `--${f.name}`));
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const next = argv[i + 1];
+    if (takesValue.has(argv[i]!) && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${argv[i]}=${next}`);
+      i++;
+    } else out.push(argv[i]!);
+  }
+  return out;
 }
 
 /** One line for a flag the command does not take, or a flag it takes given wrong. */

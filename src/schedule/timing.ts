@@ -13,8 +13,11 @@ export function parseSchedule(every: string | undefined, cron: string | undefine
     try {
       // paused: we only ask it for times; the loop runs the work itself.
       return { kind: 'cron', expression: cron, cron: new Cron(cron, { paused: true }) };
-    } catch (err) {
-      throw usageError(`--cron "${cron}" is not a cron expression (${(err as Error).message}). Example: "5 * * * *".`);
+    } catch {
+      // (the library's own words name its internals, not the fix)
+      throw usageError(
+        `--cron "${cron}" is not a cron expression: five fields, minute hour day-of-month month day-of-week, e.g. "5 * * * *" (five past every hour) or "0 3 * * *" (03:00 every day).`,
+      );
     }
   }
   if (every === undefined) return { kind: 'every', everyMs: DEFAULT_EVERY_MS };

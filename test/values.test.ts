@@ -1,0 +1,49 @@
+// Values as a new user types them: a minus sign, a number without its unit, a cron expression that is not one. Each
+// is refused before anything connects, in one line that says what to type instead (exit 2).
+import { describe, expect, test } from 'vitest';
+import { parseConfig } from '../src/config.js';
+import { EXIT, ToolError } from '../src/errors.js';
+import { parseSchedule } from '../src/schedule/timing.js';
+
+function refusal(argv: string[]): string {
+  try {
+    parseConfig(argv, { DATABASE_URL: 'postgres://u:p@127.0.0.1:1/db' });
+  } catch (err) {
+    expect(err).toBeInstanceOf(ToolError);
+    expect((err as ToolError).exitCode).toBe(EXIT.usage);
+    return (err as Error).message;
+  }
+  throw new Error(`${argv.join(' ')} was accepted`);
+}
+
+describe('bad values', () => {
+  test.each([
+    [['drain', '--nice', '-1'], '--nice must be 0 or more, got -1.'],
+    [['drain', '--max-rows', '-5'], '--max-rows must be 0 or more, got -5.'],
+    [['schedule', '--jitter', '-5s'], '--jitter must be 0 or more, got -5s.'],
+    [['schedule', '--every', '10'], '--every "10" needs a unit: 10s, 10m or 10h (also ms and d).'],
+    [['drain', '--max-lag', '30'], '--max-lag "30" needs a unit: 30s, 30m or 30h (also ms and d).'],
+    [['status', '--connect-timeout', '5'], '--connect-timeout "5" needs a unit: 5s, 5m or 5h (also ms and d).'],
+  ])('%j: %s', (argv, message) => {
+    expect(refusal(argv)).toBe(message);
+  });
+
+  test('a cron expression that is not one gets the fields and an example, not the library text', () => {
+    let message = '';
+    try {
+      parseSchedule(undefined, 'bad');
+    } catch (err) {
+      expect((err as ToolError).exitCode).toBe(EXIT.usage);
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(
+      /^--cron "bad" is not a cron expression: five fields, minute hour day-of-month month day-of-week, e\.g\. "5 \* \* \* \*"/,
+    );
+    expect(message).not.toMatch(/CronPattern|configuration format/);
+  });
+
+  test('the same values with their units are taken', () => {
+    expect(() => parseConfig(['schedule', '--every', '10m', '--jitter', '5s'], {})).not.toThrow();
+    expect(() => parseConfig(['drain', '--nice', '0', '--max-lag', '30s', '--max-rows', '1'], {})).not.toThrow();
+  });
+});
