@@ -94,8 +94,11 @@ function fromUrl(url: string, source: string, env: Env): ConnectionTarget {
   let parsed: ReturnType<typeof parseConnectionString>;
   try {
     if (!/^postgres(ql)?:\/\//i.test(url)) throw new Error('bad scheme');
-    new URL(url);
-    parsed = parseConnectionString(url);
+    // TLS is worked out below, as libpq means each sslmode; the driver's parser must not see those parameters (it
+    // would treat require as verify-full and print a warning saying so).
+    const bare = new URL(url);
+    for (const key of ['sslmode', 'sslrootcert', 'sslcert', 'sslkey', 'uselibpqcompat']) bare.searchParams.delete(key);
+    parsed = parseConnectionString(bare.toString());
   } catch {
     throw usageError(`${source} is not a valid PostgreSQL URL. Expected postgres://user:password@host:5432/database.`);
   }

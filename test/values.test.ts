@@ -4,6 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { parseConfig } from '../src/config.js';
 import { EXIT, ToolError } from '../src/errors.js';
 import { parseSchedule } from '../src/schedule/timing.js';
+import { runCli } from './helpers.js';
 
 function refusal(argv: string[]): string {
   try {
@@ -45,5 +46,27 @@ describe('bad values', () => {
   test('the same values with their units are taken', () => {
     expect(() => parseConfig(['schedule', '--every', '10m', '--jitter', '5s'], {})).not.toThrow();
     expect(() => parseConfig(['drain', '--nice', '0', '--max-lag', '30s', '--max-rows', '1'], {})).not.toThrow();
+  });
+});
+
+describe('TLS as documented', () => {
+  test.each(['require', 'verify-ca', 'verify-full', 'disable'])(
+    'sslmode=%s in the URL: one line on stderr, no warning from the driver',
+    async (mode) => {
+      const r = await runCli(['status', '--connect-timeout', '2s'], {
+        DATABASE_URL: `postgres://u:secret@127.0.0.1:1/db?sslmode=${mode}`,
+      });
+      expect(r.code).toBe(3);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).not.toMatch(/SECURITY WARNING|verify-full'\./);
+    },
+  );
+
+  test('sslmode=require encrypts without checking the certificate; verify-full checks it', () => {
+    const url = (mode: string) => ['--database-url', `postgres://u:p@db.example:5432/hatchet?sslmode=${mode}`];
+    const require = parseConfig(url('require'), {}).target as { ssl?: unknown };
+    expect(require.ssl).toMatchObject({ rejectUnauthorized: false });
+    const full = parseConfig(url('verify-full'), {}).target as { ssl?: unknown };
+    expect(full.ssl).toMatchObject({ rejectUnauthorized: true });
   });
 });
