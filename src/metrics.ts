@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import client from 'prom-client';
+import { usageError } from './errors.js';
 import type { Counts, Sizes } from './status.js';
 
 export type RunOutcome = 'success' | 'skipped' | 'failed';
@@ -116,10 +117,25 @@ export function serveMetrics(
     }
   });
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err: NodeJS.ErrnoException) => reject(listenError(err, port, host)));
     server.listen(port, host, () => {
       server.off('error', reject);
       resolve(Object.assign(server, { port: (server.address() as AddressInfo).port }));
     });
   });
+}
+
+/** A port that cannot be had, in words that name the flag to change (exit 2: the command line asked for it). */
+function listenError(err: NodeJS.ErrnoException, port: number, host: string): Error {
+  if (err.code === 'EADDRINUSE')
+    return usageError(`--metrics-port ${port}: another program already listens on ${host}:${port}. Pick a free port.`);
+  if (err.code === 'EACCES')
+    return usageError(
+      `--metrics-port ${port}: not allowed to listen on ${host}:${port} (ports below 1024 need root). Pick a port above 1024.`,
+    );
+  if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND')
+    return usageError(
+      `--metrics-host ${host} is not an address of this machine. Use 127.0.0.1, 0.0.0.0 or one of its addresses.`,
+    );
+  return err;
 }

@@ -4,6 +4,8 @@ import { describe, expect, test } from 'vitest';
 import { parseConfig } from '../src/config.js';
 import { EXIT, ToolError } from '../src/errors.js';
 import { parseSchedule } from '../src/schedule/timing.js';
+import net from 'node:net';
+import { Metrics, serveMetrics } from '../src/metrics.js';
 import { runCli } from './helpers.js';
 
 function refusal(argv: string[]): string {
@@ -68,5 +70,26 @@ describe('TLS as documented', () => {
     expect(require.ssl).toMatchObject({ rejectUnauthorized: false });
     const full = parseConfig(url('verify-full'), {}).target as { ssl?: unknown };
     expect(full.ssl).toMatchObject({ rejectUnauthorized: true });
+  });
+});
+
+describe('the metrics port', () => {
+  test('a port another program holds names the flag, exit 2 (was: listen EADDRINUSE, exit 1)', async () => {
+    const other = net.createServer();
+    await new Promise<void>((r) => other.listen(0, '127.0.0.1', () => r()));
+    const port = (other.address() as net.AddressInfo).port;
+    try {
+      const err = await serveMetrics(new Metrics(), port).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(ToolError);
+      expect((err as ToolError).exitCode).toBe(EXIT.usage);
+      expect((err as Error).message).toBe(
+        `--metrics-port ${port}: another program already listens on 127.0.0.1:${port}. Pick a free port.`,
+      );
+    } finally {
+      other.close();
+    }
   });
 });
