@@ -4,7 +4,7 @@ import { render } from 'ink-testing-library';
 import { App } from '../components/App.js';
 import { ConsoleController } from '../src/console-controller.js';
 import { parseConfig } from '../src/config.js';
-import { createTestDatabase, seedHatchet, type TestDatabase } from './helpers.js';
+import { createTestDatabase, seedHatchet, type TestDatabase, waitUntil } from './helpers.js';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -12,10 +12,6 @@ beforeAll(async () => {
   await seedHatchet(db, 5000);
 });
 afterAll(() => db.drop());
-
-async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  for (const end = Date.now() + timeoutMs; !check() && Date.now() < end;) await new Promise((r) => setTimeout(r, 10));
-}
 
 /**
  * Wait until the last frame satisfies `match`, then for React's passive effects (Ink registers the new key
@@ -61,7 +57,7 @@ test('the console connects, shows the figures, and reacts to g, Esc, ?, q', asyn
     await waitForFrame(app.lastFrame, /Sessions exact as of/);
 
     app.stdin.write('q');
-    await until(() => exitCode !== undefined);
+    await waitUntil('the console to exit', () => exitCode !== undefined);
     expect(exitCode).toBe(0);
   } finally {
     app.unmount();
@@ -113,7 +109,7 @@ test('a missing table: the console says so and q exits with code 4', async () =>
     const frame = await waitForFrame(app.lastFrame, /✗/);
     expect(frame).toContain('table "public.UserSession" not found');
     app.stdin.write('q');
-    await until(() => exitCode !== undefined);
+    await waitUntil('the console to exit', () => exitCode !== undefined);
     expect(exitCode).toBe(4);
   } finally {
     app.unmount();

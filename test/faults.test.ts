@@ -10,16 +10,8 @@ import {
   TABLE,
   type OwnServer,
   type TestDatabase,
+  waitUntil,
 } from './helpers.js';
-
-/** Wait until `check` holds, polling every `everyMs` (at most 60 s). */
-async function until(check: () => boolean, everyMs = 10): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
 
 /** Sessions the rule keeps now and ten minutes from now, by id: a fault must lose none of them (a row that ages past
  * the rule while the test runs may go either way). */
@@ -60,14 +52,14 @@ describe('the drain survives timeouts', () => {
     const retries: string[] = [];
     drain.subscribe((e) => e.type === 'retry' && retries.push(e.error));
     const running = drain.start();
-    await until(() => drain.progress.batches >= 3);
+    await waitUntil('three batches', () => drain.progress.batches >= 3);
     drain.pause(); // (between batches: it cannot finish before the lock is taken)
     const blocker = new pg.Client({ connectionString: db.url });
     await blocker.connect();
     await blocker.query('BEGIN');
     await blocker.query('LOCK TABLE "UserSession" IN ACCESS EXCLUSIVE MODE');
     drain.resume();
-    await until(() => retries.some((m) => /lock timeout/i.test(m))); // it gave up on the lock at least once
+    await waitUntil('a lock timeout', () => retries.some((m) => /lock timeout/i.test(m))); // it gave up on the lock at least once
     await blocker.query('ROLLBACK');
     await blocker.end();
     const summary = await running;
@@ -136,12 +128,12 @@ describe('the drain survives a server restart', () => {
     let sawLoss = false;
     drain.subscribe((e) => e.type === 'retry' && e.reconnect && (sawLoss = true));
     const running = drain.start();
-    await until(() => drain.progress.batches >= 5);
+    await waitUntil('five batches', () => drain.progress.batches >= 5);
     drain.pause(); // (between batches: it cannot finish before the server goes)
     const sweptBefore = drain.progress.blocksSwept;
     await own.down();
     drain.resume();
-    await until(() => sawLoss); // the drain saw the server go before it comes back
+    await waitUntil('the drain to see the loss', () => sawLoss); // the drain saw the server go before it comes back
     await own.up();
     const summary = await running;
     expect(summary.stopReason, summary.error).toBe('done');
@@ -200,9 +192,9 @@ describe('a server crash under an unthrottled drain (--nice 0: batches commit wi
       swept = e.progress.blocksSwept;
     });
     const running = drain.start();
-    await until(() => drain.progress.batches >= 30, 5);
+    await waitUntil('thirty batches', () => drain.progress.batches >= 30, 60_000, 5);
     await own.crash();
-    await until(() => sawLoss); // the drain saw the crash before the server comes back
+    await waitUntil('the drain to see the loss', () => sawLoss); // the drain saw the crash before the server comes back
     await own.up();
     const summary = await running;
     expect(summary.stopReason, summary.error).toBe('done');

@@ -27,17 +27,10 @@ import {
   urlFor,
   type OwnServer,
   type TestDatabase,
+  waitUntil,
 } from './helpers.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
 
 interface Running {
   child: ReturnType<typeof spawn>;
@@ -193,7 +186,7 @@ describe('a stop signal while connecting (start-up), every mode', () => {
             });
             let exited = false;
             void run.exited.then(() => (exited = true));
-            await waitFor(`${args.join(' ')} to connect`, () => {
+            await waitUntil(`${args.join(' ')} to connect`, () => {
               if (exited)
                 throw new Error(`${args.join(' ')} exited before connecting: ${run.out.stdout}${run.out.stderr}`);
               return server.connected();
@@ -222,7 +215,7 @@ describe('a stop signal while connecting (start-up), every mode', () => {
     const run = start(['schedule', '--json'], {
       DATABASE_URL: `postgres://hatchet:x-secret@127.0.0.1:${port}/hatchet`,
     });
-    await waitFor('connection_lost', () => run.lines().some((l) => l.event === 'connection_lost'));
+    await waitUntil('connection_lost', () => run.lines().some((l) => l.event === 'connection_lost'));
     run.child.kill('SIGHUP');
     expect((await run.exited).code).toBe(0);
     expectNoStack(run.out.stderr);
@@ -249,7 +242,7 @@ describe('drain', () => {
       const keptBefore = await keptCount(db.pool);
       const before = await count();
       const run = start(['drain', '--yes', '--json', '--target-batch-ms', '1', '--nice', '3'], env());
-      await waitFor('the first batches', async () => (await count()) < before);
+      await waitUntil('the first batches', async () => (await count()) < before);
       run.child.kill(signal);
       expect((await run.exited).code).toBe(0);
       expect(run.out.stderr).toBe('');
@@ -272,7 +265,7 @@ describe('drain', () => {
     const lock = await holdLock(db, 'LOCK TABLE "UserSession" IN SHARE UPDATE EXCLUSIVE MODE');
     const run = start(['drain', '--yes', '--json', '--target-batch-ms', '1', '--nice', '3'], env());
     try {
-      await waitFor('the first batches', async () => (await count()) < before);
+      await waitUntil('the first batches', async () => (await count()) < before);
       run.child.kill('SIGTERM');
       await sleep(30); // (any moment after the first signal will do: the lock keeps it from exiting)
       expect(run.child.exitCode).toBeNull();
@@ -282,7 +275,7 @@ describe('drain', () => {
       await lock.release();
     }
     expectNoStack(run.out.stderr);
-    await waitFor('the server to drop the connection', async () => (await ourBackends(db)) === 0, 5000);
+    await waitUntil('the server to drop the connection', async () => (await ourBackends(db)) === 0, 5000);
     await expectAllThere(db.pool, kept);
     // What is left is found and finished by the next drain.
     const again = await runCli(['drain', '--yes', '--json', '--nice', '0'], env());
@@ -303,7 +296,7 @@ describe('drain', () => {
       const lock = await holdLock(db, 'LOCK TABLE "UserSession" IN SHARE UPDATE EXCLUSIVE MODE');
       const run = start(['drain', '--yes', '--json', '--nice', '0'], env());
       try {
-        await waitFor('the closing ANALYZE', () => waitingOnLock(db, '%ANALYZE%'));
+        await waitUntil('the closing ANALYZE', () => waitingOnLock(db, '%ANALYZE%'));
         run.child.kill(signal);
         await sleep(300);
         expect(run.child.exitCode).toBeNull(); // still waiting to finish the ANALYZE
@@ -324,7 +317,7 @@ describe('drain', () => {
     const lock = await holdLock(db, 'LOCK TABLE "UserSession" IN SHARE UPDATE EXCLUSIVE MODE');
     const run = start(['drain', '--yes', '--json', '--nice', '0', '--vacuum'], env());
     try {
-      await waitFor('the closing VACUUM', () => waitingOnLock(db, '%VACUUM%'));
+      await waitUntil('the closing VACUUM', () => waitingOnLock(db, '%VACUUM%'));
       run.child.kill('SIGHUP');
       await sleep(100);
       expect(run.child.exitCode).toBeNull();
@@ -357,7 +350,7 @@ describe('schedule', () => {
       await reseed(db, 2000);
       const kept = await surelyKept(db.pool);
       const run = start(['schedule', '--json', '--every', '1h', '--nice', '0'], env());
-      await waitFor('the first run to end', () => run.lines().some((l) => l.event === 'next_run'));
+      await waitUntil('the first run to end', () => run.lines().some((l) => l.event === 'next_run'));
       const sentAt = Date.now();
       run.child.kill(signal);
       expect((await run.exited).code).toBe(0);
@@ -380,7 +373,7 @@ describe('schedule', () => {
         (await db.pool.query('SELECT count(*)::int AS n FROM "UserSession"')).rows[0].n as number;
       const before = await count();
       const run = start(['schedule', '--json', '--target-batch-ms', '1', '--nice', '20'], env());
-      await waitFor('the run to delete', async () => (await count()) < before);
+      await waitUntil('the run to delete', async () => (await count()) < before);
       const sentAt = Date.now();
       run.child.kill(signal);
       expect((await run.exited).code).toBe(0);
@@ -421,10 +414,10 @@ describe('create-index', () => {
       const writer = await holdLock(db, 'LOCK TABLE "UserSession" IN ROW EXCLUSIVE MODE');
       const run = start(['create-index', '--yes', '--json'], env());
       try {
-        await waitFor('the build to wait', () => waitingOnLock(db, '%CREATE INDEX CONCURRENTLY%'));
+        await waitUntil('the build to wait', () => waitingOnLock(db, '%CREATE INDEX CONCURRENTLY%'));
         run.child.kill(signal);
         // The build is cancelled once its leftover's DROP waits for the same writer: only then may the writer go.
-        await waitFor('the cleanup to wait', () => waitingOnLock(db, '%DROP INDEX CONCURRENTLY%'));
+        await waitUntil('the cleanup to wait', () => waitingOnLock(db, '%DROP INDEX CONCURRENTLY%'));
       } finally {
         await writer.release();
       }
@@ -441,9 +434,9 @@ describe('create-index', () => {
     const writer = await holdLock(db, 'LOCK TABLE "UserSession" IN ROW EXCLUSIVE MODE');
     const run = start(['create-index', '--yes', '--json'], env());
     try {
-      await waitFor('the build to wait', () => waitingOnLock(db, '%CREATE INDEX CONCURRENTLY%'));
+      await waitUntil('the build to wait', () => waitingOnLock(db, '%CREATE INDEX CONCURRENTLY%'));
       run.child.kill('SIGTERM');
-      await waitFor('the cleanup to wait', () => waitingOnLock(db, '%DROP INDEX CONCURRENTLY%'));
+      await waitUntil('the cleanup to wait', () => waitingOnLock(db, '%DROP INDEX CONCURRENTLY%'));
       run.child.kill('SIGHUP');
       expect((await run.exited).code).toBe(129);
       expect(await indexState()).toBe('invalid');
@@ -485,7 +478,7 @@ describe('status and growth', () => {
     try {
       for (const [command, signal] of CASES) {
         const run = start([command, '--json'], { DATABASE_URL: db.url });
-        await waitFor(`${command} to wait`, async () => {
+        await waitUntil(`${command} to wait`, async () => {
           const { rows } = await db.pool.query(
             `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'hatchet-sessions%' AND wait_event_type = 'Lock'`,
           );
@@ -504,7 +497,7 @@ describe('status and growth', () => {
         // The abandoned query's backend would wait for the lock: end it, and wait until it is gone.
         const waiting = `FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`;
         await db.pool.query(`SELECT pg_terminate_backend(pid) ${waiting}`);
-        await waitFor(
+        await waitUntil(
           'the abandoned backend to go',
           async () => (await db.pool.query(`SELECT 1 ${waiting}`)).rows.length === 0,
         );
@@ -547,7 +540,7 @@ describe('rebuild and recover', () => {
   /** Start a rebuild (or recover) paused at `point`, send `signal` there; returns the run once it exited. */
   async function signalAt(args: string[], point: string, signal: StopSignal, whilePaused?: () => Promise<unknown>) {
     const run = start(args, env({ HATCHET_SESSIONS_TEST_PAUSE_AT: point }));
-    await waitFor(`the pause at ${point}`, () => run.out.stderr.includes(`test-pause ${point}`));
+    await waitUntil(`the pause at ${point}`, () => run.out.stderr.includes(`test-pause ${point}`));
     // Sessions written while it is there (inside a step holding the table's lock they wait for it, and land after).
     const writes = whilePaused?.();
     run.child.kill(signal);
@@ -635,7 +628,7 @@ describe('rebuild and recover', () => {
     const writer = await holdLock(db, 'LOCK TABLE public."UserSession" IN ROW EXCLUSIVE MODE');
     const run = start(['recover', '--undo', '--yes', '--json'], env());
     try {
-      await waitFor('the undo to wait for its lock', () => waitingOnLock(db, '%DROP TRIGGER%'));
+      await waitUntil('the undo to wait for its lock', () => waitingOnLock(db, '%DROP TRIGGER%'));
       run.child.kill('SIGTERM');
       expect((await run.exited).code).toBe(143);
     } finally {
@@ -710,7 +703,7 @@ describe('rebuild and recover', () => {
     const reader = await holdLock(db, `LOCK TABLE public.${pg.escapeIdentifier(backup)} IN ACCESS SHARE MODE`);
     const run = start(['rebuild', '--drop-backup', '--yes', '--json'], env());
     try {
-      await waitFor('the drop to wait for its lock', () => waitingOnLock(db, '%DROP CONSTRAINT%'));
+      await waitUntil('the drop to wait for its lock', () => waitingOnLock(db, '%DROP CONSTRAINT%'));
       run.child.kill('SIGINT');
       expect((await run.exited).code).toBe(130);
     } finally {
@@ -863,12 +856,12 @@ describe('a role with SELECT only', () => {
       DATABASE_URL: urlFor(db.name, deleter, 'deleter-secret'),
     });
     try {
-      await waitFor('a run', () => run.lines().some((l) => l.event === 'run_finished'));
+      await waitUntil('a run', () => run.lines().some((l) => l.event === 'run_finished'));
       await db.pool.query(`REVOKE DELETE ON "UserSession" FROM ${deleter}`);
       await db.pool.query(
         `INSERT INTO "UserSession" (id, "createdAt", "expiresAt") SELECT gen_random_uuid(), NOW() - INTERVAL '3 days', NOW() - INTERVAL '1 day' FROM generate_series(1, 10)`,
       );
-      await waitFor('a failed run', () => run.lines().some((l) => l.event === 'run_failed'));
+      await waitUntil('a failed run', () => run.lines().some((l) => l.event === 'run_failed'));
       const failed = run.lines().find((l) => l.event === 'run_failed')!;
       expect(failed.error).toMatch(
         new RegExp(`permission denied.*GRANT SELECT, DELETE ON "UserSession" TO "${deleter}"`),
@@ -1011,9 +1004,9 @@ describe.skipIf(!hasTmux)('Ctrl-C at a typed confirmation, in a terminal (tmux)'
       const command = `DATABASE_URL='${db.url}' node ${path.join(ROOT, 'dist', 'cli.js')} ${args.join(' ')}; echo $? > ${exitFile}; sleep 30`;
       tmux('new-session', '-d', '-s', args[0]!, '-x', '150', '-y', '40', command);
       const screen = () => tmux('capture-pane', '-p', '-t', args[0]!);
-      await waitFor('the prompt', () => screen().includes(prompt));
+      await waitUntil('the prompt', () => screen().includes(prompt));
       tmux('send-keys', '-t', args[0]!, 'C-c');
-      await waitFor(
+      await waitUntil(
         'the exit',
         () => fs.existsSync(exitFile) && fs.readFileSync(exitFile, 'utf8').trim() !== '',
         10_000,

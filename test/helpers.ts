@@ -187,3 +187,20 @@ export async function startOwnServer(
     },
   };
 }
+
+/**
+ * Wait until `check` holds, polling every `everyMs`: what a test waits for is the event itself (a lock wait in
+ * pg_stat_activity, an operation's event), never a fixed time. Fails naming `what` after `timeoutMs`.
+ */
+export async function waitUntil(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 30_000,
+  everyMs = 10,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}

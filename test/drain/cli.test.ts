@@ -2,7 +2,16 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { sql } from '../../src/sql.js';
-import { createTestDatabase, ROOT, runCli, seedHatchet, TABLE, urlFor, type TestDatabase } from '../helpers.js';
+import {
+  createTestDatabase,
+  ROOT,
+  runCli,
+  seedHatchet,
+  TABLE,
+  urlFor,
+  type TestDatabase,
+  waitUntil,
+} from '../helpers.js';
 
 let db: TestDatabase;
 
@@ -227,14 +236,6 @@ function startCli(args: string[]) {
   return { child, out, exited };
 }
 
-async function until(check: () => Promise<boolean>, timeoutMs = 30_000) {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 const SLOW = ['--target-batch-ms', '1', '--nice', '3'];
 
 describe('interrupted drains', () => {
@@ -242,7 +243,7 @@ describe('interrupted drains', () => {
     await reseed(20_000);
     const start = await count();
     const run = startCli(['drain', '--yes', '--json', ...SLOW]);
-    await until(async () => (await count()) < start);
+    await waitUntil('the drain to get there', async () => (await count()) < start);
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
     const summary = parseLines(run.out.stdout).at(-1)!;
@@ -263,11 +264,12 @@ describe('interrupted drains', () => {
     const before = await perBlock();
     const start = await count();
     const run = startCli(['drain', '--yes', '--json', ...SLOW]);
-    await until(async () => (await count()) < start - 300);
+    await waitUntil('the drain to get there', async () => (await count()) < start - 300);
     run.child.kill('SIGKILL');
     await run.exited;
     // The server notices the dead connection and rolls its batch back.
-    await until(
+    await waitUntil(
+      'the drain to get there',
       async () =>
         (
           await db.pool.query(

@@ -4,7 +4,7 @@ import { DEFAULT_BACKEND_FLUSH_AFTER, applySessionSettings } from '../../src/dra
 import { DrainOperation } from '../../src/drain/operation.js';
 import type { DrainOptions } from '../../src/drain/types.js';
 import { rawSql } from '../../src/sql.js';
-import { createTestDatabase, seedHatchet, TABLE, type TestDatabase } from '../helpers.js';
+import { createTestDatabase, seedHatchet, TABLE, type TestDatabase, waitUntil } from '../helpers.js';
 
 // The rule at a fixed instant instead of NOW(). Rows it keeps 10 minutes from now cannot age into deletion
 // during a test, so the drain must leave every one of them.
@@ -20,14 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await db.drop();
 });
-
-async function until(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 async function reseed(rows: number) {
   await db.pool.query('DROP TABLE IF EXISTS "UserSession", "User", goose_db_version CASCADE');
@@ -171,7 +163,7 @@ describe('throttle on load', () => {
       busy.map(async (c) => (await c.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number),
     );
     const sleeping = busy.map((c) => c.query('SELECT pg_sleep(60)').catch(() => {}));
-    await until(async () => {
+    await waitUntil('two busy backends', async () => {
       const { rows } = await db.pool.query(
         `SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = ANY($1) AND state = 'active'`,
         [pids],
@@ -182,7 +174,7 @@ describe('throttle on load', () => {
     const reasons = new Set<string | null>();
     op.subscribe((e) => e.type === 'throttle' && reasons.add(e.throttle.reason));
     const done = op.start();
-    await until(async () => reasons.has('active-backends'));
+    await waitUntil('the throttle to see them', () => reasons.has('active-backends'));
     await new Promise((r) => setTimeout(r, 700)); // the load lasts 0.7 s more after the drain first saw it
     await db.pool.query('SELECT pg_cancel_backend(pid) FROM unnest($1::int[]) AS pid', [pids]);
     const summary = await done;

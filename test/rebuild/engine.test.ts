@@ -1,18 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, seedHatchet, type TestDatabase, TABLE } from '../helpers.js';
+import { createTestDatabase, seedHatchet, type TestDatabase, TABLE, waitUntil } from '../helpers.js';
 import type { RebuildEvent } from '../../src/rebuild/events.js';
 import { runRebuild } from '../../src/rebuild/runner.js';
 import { preflight } from '../../src/rebuild/preflight.js';
 import { dropBackups, type DropEvent } from '../../src/rebuild/backup.js';
 import { connectFor, definitionOf, keptRowsAround, leftoverObjects, LoginLoad, snapshotRows } from './util.js';
-
-async function waitUntil(check: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 let db: TestDatabase;
 
@@ -36,7 +28,7 @@ describe('online rebuild', () => {
     const users = (await db.pool.query('SELECT id::text FROM "User"')).rows.map((r) => r.id);
     const load = new LoginLoad(db, users);
     load.start(2);
-    await waitUntil(() => load.acknowledged >= 25); // the load runs before the rebuild starts...
+    await waitUntil('the load to run', () => load.acknowledged >= 25); // the load runs before the rebuild starts...
     const kept = await keptRowsAround(db);
     const events: RebuildEvent[] = [];
     const stats = await runRebuild(connectFor(db), TABLE, {
@@ -45,7 +37,7 @@ describe('online rebuild', () => {
       onEvent: (e) => events.push(e),
     });
     const atSwap = load.acknowledged;
-    await waitUntil(() => load.acknowledged >= atSwap + 25); // ...and goes on after the swap
+    await waitUntil('the load to go on', () => load.acknowledged >= atSwap + 25); // ...and goes on after the swap
     await load.stop();
     expect(load.errors).toEqual([]);
     expect(load.acknowledged).toBeGreaterThan(50);
