@@ -8,9 +8,8 @@ export const DEFAULT_WAL_COMPRESSION = 'auto';
 
 /**
  * The wal_compression methods to try, in order, for a drain at `nice` (null: none, the server's setting stays).
- * Measured at 2.6M rows under a login-like load (docs/benchmarks.md): lz4 halves the WAL and is free at full speed;
- * zstd writes ~20% less again but costs CPU in every batch, so a paced drain writes WAL at about half lz4's rate,
- * which is what the API's commits feel (live p99 17-20 ms against 27-35 ms with lz4, at 128k rows/s against 200k).
+ * lz4 shrinks the WAL and costs nothing at full speed; zstd shrinks it further but costs CPU in every batch, so a
+ * paced drain writes its WAL more slowly, which is what the API's commits feel (figures: docs/benchmarks.md).
  */
 export function walCompressionChoices(setting: string | null | undefined, nice: number): string[] {
   if (setting === null) return [];
@@ -19,9 +18,9 @@ export function walCompressionChoices(setting: string | null | undefined, nice: 
 }
 
 /**
- * Writeback in 1 MB runs: interleaved at 1M rows under the login-like load, the live p99 was 11-14 ms with it
- * against 16-22 ms with 256kB (checkpoint_flush_after's default), 11-25 ms with none; at 2.6M rows, noisier,
- * 12-19 ms against 15-40 ms (medians 17.4 and 17.2): no worse there (docs/benchmarks.md).
+ * Writeback in 1 MB runs: the kernel writes the drain's evicted pages as it goes, in runs large enough not to
+ * compete with the API's WAL flushes; smaller runs (checkpoint_flush_after's 256kB) or none raised the live p99
+ * (figures: docs/benchmarks.md).
  */
 export const DEFAULT_BACKEND_FLUSH_AFTER = '1MB';
 

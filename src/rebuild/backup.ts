@@ -20,13 +20,13 @@ export interface DropOptions {
   /**
    * vacuum_cost_delay of the slices' VACUUM (ms; default 2, 0 = unthrottled). After a drain the first VACUUM prunes
    * every page of the backup: unthrottled it dirties the whole file in seconds and the kernel writes what is not
-   * truncated yet back in one burst ~30 s later (a 0.7 s stall at 2.6M rows); throttled, with backendFlushAfter,
-   * the writes go out smoothly as they happen (see docs/benchmarks-rebuild.md).
+   * truncated yet back in one burst later, a stall for every commit; throttled, with backendFlushAfter, the writes
+   * go out smoothly as they happen (figures: docs/benchmarks-rebuild.md).
    */
   vacuumCostDelayMs?: number;
   /**
-   * vacuum_cost_limit of the slices' VACUUM (with vacuumCostDelayMs; default 100, half PostgreSQL's: ~18 MB/s of
-   * pages dirtied; at 200 the first VACUUM of a drained backup still raised the live p99 measurably).
+   * vacuum_cost_limit of the slices' VACUUM (with vacuumCostDelayMs; default 100, half PostgreSQL's: at 200 the
+   * first VACUUM of a drained backup still raised the live p99; docs/benchmarks-rebuild.md).
    */
   vacuumCostLimit?: number;
   /**
@@ -48,8 +48,8 @@ export interface DropOptions {
   walCompression?: string;
   /**
    * Give the file back at most this fast (MB/s): VACUUM truncates every empty block at the end of the file at once
-   * (for a drained backup, the whole file), and freeing a big piece at once stalls the disk for everyone (on this
-   * machine's ext4 with online discard: ~0.7 ms per MB, all WAL fsyncs waiting). A second connection makes VACUUM
+   * (for a drained backup, the whole file), and freeing a big piece at once stalls the disk for everyone (ext4
+   * with online discard: every WAL fsync waits; docs/benchmarks-rebuild.md). A second connection makes VACUUM
    * suspend its truncation (see yieldTruncation) and pauses it for chunk / rate. Default 10; 0: off (one
    * truncation per VACUUM).
    */
