@@ -20,7 +20,10 @@ import {
   backoffMs,
   describeReason,
   faster as fasterSettings,
+  INITIAL_ROW_COST,
+  learnRowCost,
   nextBlocks,
+  rowCapBlocks,
   pauseAfterBatch,
   slower as slowerSettings,
   throttleReason,
@@ -56,6 +59,7 @@ export class DrainOperation {
   private readonly tally = emptyTally();
   private readonly ledger = new CommitLedger();
   private maxTuplesPerPage = 291;
+  private rowCost = INITIAL_ROW_COST;
   private sweepStart = 0;
   private sweepEnd = 0;
   private stopRequested = false;
@@ -287,7 +291,13 @@ export class DrainOperation {
         failures = 0;
         // With a row limit the range may be cut short: it is swept again only if the limit allows more.
         if (rowLimit === null || rows < rowLimit) next = to;
-        blocks = nextBlocks(blocks, ms, this.settings);
+        this.rowCost = learnRowCost(this.rowCost, rows, to - prevRange[0], ms);
+        blocks = nextBlocks(
+          blocks,
+          ms,
+          this.settings,
+          rowCapBlocks(this.rowCost, this.settings.targetBatchMs, this.maxTuplesPerPage),
+        );
         const elapsed = Date.now() - this.sweepStart;
         const rowsDeleted = this.progress.rowsDeleted + rows;
         const blocksPerMs = next / Math.max(1, elapsed);

@@ -43,15 +43,49 @@ const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v
 
 /**
  * Blocks for the next batch: scale the last size by target / measured time, with the step limited to
- * halving or growing by half (one slow batch must not collapse the size, one fast empty range must not explode it).
+ * halving or growing by half (one slow batch must not collapse the size, one fast empty range must not explode it),
+ * and at most `rowCap` (rowCapBlocks: what the rows the next range may hold allow).
  */
 export function nextBlocks(
   current: number,
   batchMs: number,
   settings: Pick<ThrottleSettings, 'targetBatchMs' | 'minBlocks' | 'maxBlocks'>,
+  rowCap = Infinity,
 ): number {
   const ratio = clamp(settings.targetBatchMs / Math.max(batchMs, 0.1), 0.5, 1.5);
-  return Math.round(clamp(current * ratio, settings.minBlocks, settings.maxBlocks));
+  return Math.round(clamp(Math.min(current * ratio, rowCap), settings.minBlocks, settings.maxBlocks));
+}
+
+/**
+ * What the batches so far say a deleted row costs and how dense the table gets: the cost of a row (EWMA over
+ * batches that deleted rows) and the densest range seen (deletable rows per block; null until a batch deleted any).
+ * The timing alone grows the batch by half after every fast one, so after a run of empty blocks it asks for
+ * thousands of blocks, and the first dense range becomes one long transaction; the row cap stops that.
+ */
+export interface RowCost {
+  msPerRow: number;
+  rowsPerBlock: number | null;
+}
+
+/** Before any row is deleted: a row costs about what it did on a 2-core machine at 2.6M rows, in a page full of rows. */
+export const INITIAL_ROW_COST: RowCost = { msPerRow: 0.0007, rowsPerBlock: null };
+
+/** The cost after a batch that deleted `rows` in `blocks` blocks in `ms`. */
+export function learnRowCost(cost: RowCost, rows: number, blocks: number, ms: number): RowCost {
+  if (rows <= 0 || blocks <= 0) return cost;
+  const density = rows / blocks;
+  // Small batches are mostly fixed cost: they teach the density, not the cost of a row.
+  const msPerRow = rows >= 100 ? 0.7 * cost.msPerRow + 0.3 * (ms / rows) : cost.msPerRow;
+  return { msPerRow, rowsPerBlock: Math.max(cost.rowsPerBlock ?? 0, density) };
+}
+
+/**
+ * The most blocks a batch may take so that, were every block as dense as the densest seen (or full of rows, before
+ * any was seen: `maxTuplesPerPage`), it would take at most twice its target.
+ */
+export function rowCapBlocks(cost: RowCost, targetBatchMs: number, maxTuplesPerPage: number): number {
+  const rowsPerBlock = Math.max(1, cost.rowsPerBlock ?? maxTuplesPerPage);
+  return Math.max(1, Math.floor((2 * targetBatchMs) / (cost.msPerRow * rowsPerBlock)));
 }
 
 /** Pause after a batch: nice × batch time, ±20 % jitter (so parallel tools do not fall in step). */

@@ -4,7 +4,10 @@ import {
   backoffMs,
   describeReason,
   faster,
+  INITIAL_ROW_COST,
+  learnRowCost,
   nextBlocks,
+  rowCapBlocks,
   lsnBytes,
   nicePauseMs,
   pauseAfterBatch,
@@ -166,4 +169,51 @@ test('a failed reconnect is judged by the driver error behind it: retried while 
   expect(isConnectionLoss(wrap('ENOENT', 'connect ENOENT /var/run/postgresql/.s.PGSQL.5432'))).toBe(true);
   expect(isRetryable(wrap('28P01', 'password authentication failed for user "hatchet"'))).toBe(false);
   expect(isRetryable(wrap('3D000', 'database "hatchet" does not exist'))).toBe(false);
+});
+
+describe('blocks per batch after a run of empty blocks (the rows a range may hold cap it)', () => {
+  // The console's case: a drained table (empty blocks first), then the newest, densest blocks, at a 5 ms target:
+  // one batch of 3,515 blocks took 358.9 ms and deleted 513,533 rows (146 a block, 0.0007 ms a row).
+  const settings = { targetBatchMs: 5, minBlocks: 1, maxBlocks: 20_000 };
+  const MAX_TUPLES = 291;
+  const msFor = (rows: number) => 0.5 + rows * 0.0007;
+
+  function sweep(emptyBlocks: number, denseRowsPerBlock: number, learnFromStart: RowCost | null) {
+    let cost = learnFromStart ?? INITIAL_ROW_COST;
+    let blocks = 64;
+    let swept = 0;
+    let worstMs = 0;
+    while (swept < emptyBlocks + 20_000) {
+      const dense = Math.max(0, swept + blocks - emptyBlocks);
+      const rows = Math.round(Math.min(blocks, dense) * denseRowsPerBlock);
+      const ms = msFor(rows);
+      if (swept >= emptyBlocks) worstMs = Math.max(worstMs, ms);
+      swept += blocks;
+      cost = learnRowCost(cost, rows, blocks, ms);
+      blocks = nextBlocks(blocks, ms, settings, rowCapBlocks(cost, settings.targetBatchMs, MAX_TUPLES));
+    }
+    return worstMs;
+  }
+  type RowCost = typeof INITIAL_ROW_COST;
+
+  test('no batch runs past twice its target when the dense range comes after 50,000 empty blocks', () => {
+    expect(sweep(50_000, 146, null)).toBeLessThanOrEqual(2 * settings.targetBatchMs);
+  });
+
+  test('without the cap the same sweep runs one batch of hundreds of ms (what the console showed)', () => {
+    let blocks = 64;
+    for (let i = 0; i < 40; i++) blocks = nextBlocks(blocks, msFor(0), settings);
+    expect(msFor(blocks * 146)).toBeGreaterThan(300);
+  });
+
+  test('the cap learns the cost of a row and the densest range, and leaves a sparse table its large batches', () => {
+    let cost = learnRowCost(INITIAL_ROW_COST, 10_000, 500, 20); // 20 rows a block, 0.002 ms a row
+    expect(cost.rowsPerBlock).toBe(20);
+    expect(cost.msPerRow).toBeCloseTo(0.7 * 0.0007 + 0.3 * 0.002, 6);
+    cost = learnRowCost(cost, 0, 5000, 1); // an empty range teaches nothing
+    expect(cost.rowsPerBlock).toBe(20);
+    expect(rowCapBlocks(cost, 50, MAX_TUPLES)).toBe(Math.floor(100 / (cost.msPerRow * 20)));
+    expect(rowCapBlocks(cost, 50, MAX_TUPLES)).toBeGreaterThan(2000); // the defaults' ~500-block batches are untouched
+    expect(rowCapBlocks(INITIAL_ROW_COST, 50, MAX_TUPLES)).toBe(Math.floor(100 / (0.0007 * 291))); // nothing seen yet: full pages
+  });
 });
