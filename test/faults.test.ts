@@ -60,7 +60,7 @@ describe('the drain survives timeouts', () => {
     const retries: string[] = [];
     drain.subscribe((e) => e.type === 'retry' && retries.push(e.error));
     const running = drain.start();
-    await until(() => drain.progress.batches >= 3);
+    await until(() => drain.getSnapshot().progress.batches >= 3);
     drain.pause(); // (between batches: it cannot finish before the lock is taken)
     const blocker = new pg.Client({ connectionString: db.url });
     await blocker.connect();
@@ -136,9 +136,9 @@ describe('the drain survives a server restart', () => {
     let sawLoss = false;
     drain.subscribe((e) => e.type === 'retry' && e.reconnect && (sawLoss = true));
     const running = drain.start();
-    await until(() => drain.progress.batches >= 5);
+    await until(() => drain.getSnapshot().progress.batches >= 5);
     drain.pause(); // (between batches: it cannot finish before the server goes)
-    const sweptBefore = drain.progress.blocksSwept;
+    const sweptBefore = drain.getSnapshot().progress.blocksSwept;
     await own.down();
     drain.resume();
     await until(() => sawLoss); // the drain saw the server go before it comes back
@@ -200,7 +200,7 @@ describe('a server crash under an unthrottled drain (--nice 0: batches commit wi
       swept = e.progress.blocksSwept;
     });
     const running = drain.start();
-    await until(() => drain.progress.batches >= 30, 5);
+    await until(() => drain.getSnapshot().progress.batches >= 30, 5);
     await own.crash();
     await until(() => sawLoss); // the drain saw the crash before the server comes back
     await own.up();

@@ -222,7 +222,7 @@ describe('a stop signal while connecting (start-up), every mode', () => {
     const run = start(['schedule', '--json'], {
       DATABASE_URL: `postgres://hatchet:x-secret@127.0.0.1:${port}/hatchet`,
     });
-    await waitFor('connection_lost', () => run.lines().some((l) => l.event === 'connection_lost'));
+    await waitFor('connection-lost', () => run.lines().some((l) => l.type === 'connection-lost'));
     run.child.kill('SIGHUP');
     expect((await run.exited).code).toBe(0);
     expectNoStack(run.out.stderr);
@@ -357,15 +357,15 @@ describe('schedule', () => {
       await reseed(db, 2000);
       const kept = await surelyKept(db.pool);
       const run = start(['schedule', '--json', '--every', '1h', '--nice', '0'], env());
-      await waitFor('the first run to end', () => run.lines().some((l) => l.event === 'next_run'));
+      await waitFor('the first run to end', () => run.lines().some((l) => l.type === 'next-run'));
       const sentAt = Date.now();
       run.child.kill(signal);
       expect((await run.exited).code).toBe(0);
       expect(Date.now() - sentAt).toBeLessThan(3000);
       expect(run.out.stderr).toBe('');
-      const events = run.lines().map((l) => l.event);
+      const events = run.lines().map((l) => l.type);
       expect(events.slice(-2)).toEqual(['stopping', 'stopped']);
-      expect(events).toContain('run_finished');
+      expect(events).toContain('run-finished');
       expect(await ourBackends(db)).toBe(0);
       await expectAllThere(db.pool, kept);
     },
@@ -387,8 +387,8 @@ describe('schedule', () => {
       expect(Date.now() - sentAt).toBeLessThan(10_000);
       expect(run.out.stderr).toBe('');
       const lines = run.lines();
-      expect(lines.find((l) => l.event === 'run_finished')?.summary).toMatchObject({ stopReason: 'stopped' });
-      expect(lines.map((l) => l.event).slice(-1)).toEqual(['stopped']);
+      expect(lines.find((l) => l.type === 'run-finished')?.summary).toMatchObject({ stopReason: 'stopped' });
+      expect(lines.map((l) => l.type).slice(-1)).toEqual(['stopped']);
       expect(await ourBackends(db)).toBe(0); // the advisory lock went with its connection
       await expectAllThere(db.pool, kept);
     },
@@ -863,13 +863,13 @@ describe('a role with SELECT only', () => {
       DATABASE_URL: urlFor(db.name, deleter, 'deleter-secret'),
     });
     try {
-      await waitFor('a run', () => run.lines().some((l) => l.event === 'run_finished'));
+      await waitFor('a run', () => run.lines().some((l) => l.type === 'run-finished'));
       await db.pool.query(`REVOKE DELETE ON "UserSession" FROM ${deleter}`);
       await db.pool.query(
         `INSERT INTO "UserSession" (id, "createdAt", "expiresAt") SELECT gen_random_uuid(), NOW() - INTERVAL '3 days', NOW() - INTERVAL '1 day' FROM generate_series(1, 10)`,
       );
-      await waitFor('a failed run', () => run.lines().some((l) => l.event === 'run_failed'));
-      const failed = run.lines().find((l) => l.event === 'run_failed')!;
+      await waitFor('a failed run', () => run.lines().some((l) => l.type === 'run-failed'));
+      const failed = run.lines().find((l) => l.type === 'run-failed')!;
       expect(failed.error).toMatch(
         new RegExp(`permission denied.*GRANT SELECT, DELETE ON "UserSession" TO "${deleter}"`),
       );
