@@ -662,16 +662,16 @@ describe('rebuild and recover', () => {
         statementTimeoutMs: 0,
         applicationName: 'hatchet-sessions rebuild test',
       });
-    const stop = { stopped: false };
+    const stop = new AbortController();
     const progress: { blocksLeft: number; blocksTotal: number }[] = [];
     const err = await dropBackups(connect, TABLE, {
       sliceBlocks: 4,
       pauseMs: 0,
-      stop,
+      signal: stop.signal,
       onEvent: (e) => {
         if (e.type === 'drop-progress') {
           progress.push(e);
-          stop.stopped = true; // as the CLI's signal handler does
+          stop.abort(); // as the CLI's signal handler does
         }
       },
     }).then(
