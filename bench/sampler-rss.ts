@@ -22,7 +22,8 @@ let ticks = 0;
 let exacts = 0;
 let lastSizes: unknown;
 let lastExact: unknown;
-sampler.subscribe((s) => {
+sampler.subscribe(() => {
+  const s = sampler.getSnapshot();
   if (s.sizes !== lastSizes) ticks += 1;
   if (s.exact !== lastExact) exacts += 1;
   lastSizes = s.sizes;
@@ -33,7 +34,7 @@ let rssMax = rssStart;
 const probe = setInterval(() => (rssMax = Math.max(rssMax, process.memoryUsage().rss)), 250);
 sampler.start();
 setTimeout(async () => {
-  sampler.stop();
+  sampler.abort();
   clearInterval(probe);
   const m = process.memoryUsage();
   rssMax = Math.max(rssMax, m.rss);

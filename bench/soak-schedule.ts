@@ -114,7 +114,7 @@ for (const line of lines) {
   try {
     const e = JSON.parse(line);
     parsed += 1;
-    events[e.event] = (events[e.event] ?? 0) + 1;
+    events[e.type] = (events[e.type] ?? 0) + 1;
   } catch {
     // counted as unparsable below
   }

@@ -20,7 +20,7 @@ import { Failed, Starting } from './starting/Starting.js';
 export function App({ controller, onExit }: { controller: ConsoleController; onExit: (code: number) => void }) {
   const { exit } = useApp();
   const phase = useOperation(controller);
-  const samplerState = useOperation(phase.kind === 'ready' ? phase.readings : undefined);
+  const samplerState = useOperation(phase.kind === 'ready' ? phase.sampler : undefined);
   const { columns, rows } = useTerminalSize();
   const height = Math.max(10, rows - 1);
   const [help, setHelp] = useState<{ open: boolean; offset: number }>({ open: false, offset: 0 });

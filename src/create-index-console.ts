@@ -1,6 +1,5 @@
-import { IndexBuild, type IndexBuildEvent, type IndexBuildProgress, type IndexBuildResult } from './create-index.js';
+import { IndexBuild, type IndexBuildResult } from './create-index.js';
 import { inspect } from './inspect.js';
-import { foldEvents, type Observable } from './operation.js';
 import type { Session } from './session.js';
 import { RunningWork } from './work.js';
 
@@ -23,15 +22,3 @@ export function indexEngineFor(session: Session, connectTimeoutMs = 10_000, work
     },
   };
 }
-
-/** What the index screen shows of a build. */
-export interface IndexBuildState {
-  step?: string;
-  progress?: IndexBuildProgress;
-}
-
-/** The index build's snapshot (adapter: IndexBuild publishes events only). */
-export const observeIndexBuild = (build: IndexBuild): Observable<IndexBuildState, IndexBuildEvent> =>
-  foldEvents<IndexBuildState, IndexBuildEvent>(build, {}, (s, e) =>
-    e.type === 'progress' ? { ...s, progress: e.progress } : { ...s, step: e.message },
-  );

@@ -3,6 +3,7 @@ import type { ConnectionTarget } from './config.js';
 import { connectClient } from './db.js';
 import { describeError } from './errors.js';
 import { CREATED_AT_INDEX } from './inspect.js';
+import { Operation } from './operation.js';
 import { rawSql, sql, type TableRef } from './sql.js';
 
 export interface IndexBuildProgress {
@@ -21,7 +22,8 @@ export type IndexBuildEvent =
       step: 'checking' | 'dropping-invalid' | 'building' | 'done' | 'exists' | 'cancelled' | 'failed';
       message: string;
     }
-  | { type: 'progress'; progress: IndexBuildProgress };
+  | { type: 'progress'; progress: IndexBuildProgress }
+  | { type: 'result'; result: IndexBuildResult };
 
 export interface IndexBuildResult {
   outcome: 'created' | 'exists' | 'cancelled' | 'failed';
@@ -37,6 +39,15 @@ export interface IndexBuildOptions {
   pool: pg.Pool;
   connectTimeoutMs: number;
   pollMs?: number;
+  /** Aborted: cancel the build (as abort()). */
+  signal?: AbortSignal;
+}
+
+/** What the index screen shows of a build: its last step in words, its progress, and its result once it ended. */
+export interface IndexBuildState {
+  step?: string;
+  progress?: IndexBuildProgress;
+  result?: IndexBuildResult;
 }
 
 /** The statements create-index runs, as printed before they run. */
@@ -59,35 +70,38 @@ export async function indexState(
 
 /**
  * Build Hatchet's createdAt index as its migration does (CREATE INDEX CONCURRENTLY IF NOT EXISTS), after
- * dropping an INVALID leftover. Progress comes from pg_stat_progress_create_index. cancel() stops the
- * build; the INVALID leftover it leaves is dropped at once (or by the next run).
+ * dropping an INVALID leftover. Progress comes from pg_stat_progress_create_index. abort() (or its signal) cancels
+ * the build; the INVALID leftover it leaves is dropped at once (or by the next run). Its snapshot (src/operation.ts)
+ * is its last step, its progress and its result.
  */
-export class IndexBuild {
-  private listeners = new Set<(e: IndexBuildEvent) => void>();
+export class IndexBuild extends Operation<IndexBuildState, IndexBuildEvent> {
   private buildPid: number | null = null;
-  private cancelled = false;
   private started?: Promise<IndexBuildResult>;
 
-  constructor(private readonly opts: IndexBuildOptions) {}
-
-  subscribe(fn: (e: IndexBuildEvent) => void): () => void {
-    this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
+  constructor(private readonly opts: IndexBuildOptions) {
+    super({}, opts.signal);
   }
 
-  private emit(e: IndexBuildEvent): void {
-    for (const fn of this.listeners) fn(e);
+  private get cancelled(): boolean {
+    return this.signal.aborted;
+  }
+
+  private emit(e: Exclude<IndexBuildEvent, { type: 'result' }>): void {
+    this.publish(e, e.type === 'progress' ? { progress: e.progress } : { step: e.message });
   }
 
   start(): Promise<IndexBuildResult> {
-    this.started ??= this.run();
+    this.started ??= this.run().then((result) => {
+      this.publish({ type: 'result', result }, { result });
+      return result;
+    });
     return this.started;
   }
 
-  async cancel(): Promise<void> {
-    this.cancelled = true;
+  /** abort(): cancel the build's statement (its leftover is then dropped). */
+  protected override onAbort(): void {
     if (this.buildPid !== null)
-      await this.opts.pool.query(rawSql('session/cancel_backend'), [this.buildPid]).catch(() => {});
+      void this.opts.pool.query(rawSql('session/cancel_backend'), [this.buildPid]).catch(() => {});
   }
 
   private async run(): Promise<IndexBuildResult> {

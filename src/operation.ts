@@ -62,29 +62,3 @@ export abstract class Operation<S, E extends OperationEvent> implements Observab
     for (const listener of [...this.listeners]) listener(event);
   }
 }
-
-/**
- * Until an engine implements Operation itself: its events folded into a snapshot that `getSnapshot()` returns, a new
- * object only when an event changed it. Listens from the moment it is made (before the start).
- */
-export function foldEvents<S, E extends OperationEvent>(
-  source: { subscribe(fn: (e: E) => void): () => void },
-  initial: S,
-  fold: (state: S, event: E) => S,
-): Observable<S, E> {
-  let snapshot = initial;
-  const listeners = new Set<(e: E) => void>();
-  source.subscribe((event) => {
-    const next = fold(snapshot, event);
-    if (next === snapshot) return;
-    snapshot = next;
-    for (const fn of [...listeners]) fn(event);
-  });
-  return {
-    getSnapshot: () => snapshot,
-    subscribe: (fn) => {
-      listeners.add(fn);
-      return () => void listeners.delete(fn);
-    },
-  };
-}

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { sql, type TableRef } from './sql.js';
 import { withTransaction } from './db.js';
 import { describeError } from './errors.js';
+import { Operation } from './operation.js';
 import { exactStatus, readSizes, type Counts, type Sizes } from './status.js';
 
 export interface SamplerOptions {
@@ -42,39 +43,40 @@ export interface SamplerState {
   maxInFlight: number;
 }
 
+/** What changed: a cheap tick's figures, the exact counts (started or ended), or the operator's settings. */
+export type SamplerEvent = { type: 'tick' } | { type: 'exact' } | { type: 'settings' };
+
 /**
  * Refreshes the dashboard's figures: a cheap tick (catalog and statistics, each under a short
  * statement_timeout) and exact counts on a slower period or on demand, never two of either at once.
- * A failed exact refresh backs off (doubling, up to 10 min) and marks the figures stale; nothing stacks.
+ * A failed exact refresh backs off (doubling, up to 10 min) and marks the figures stale; nothing stacks. Its
+ * snapshot (src/operation.ts) is the figures; abort() ends it (a query in flight finishes, nothing starts again).
  */
-export class Sampler {
-  state: SamplerState;
-  private listeners = new Set<(s: SamplerState) => void>();
+export class Sampler extends Operation<SamplerState, SamplerEvent> {
   private tickTimer?: NodeJS.Timeout;
   private exactTimer?: NodeJS.Timeout;
   private tickRunning = false;
   private inFlight = 0;
+  private highestInFlight = 0;
   private exactBackoffMs: number;
   private lastInsert?: { total: number; at: number };
-  private stopped = false;
 
   constructor(
     private readonly pool: pg.Pool,
     private readonly table: TableRef,
     private readonly opts: SamplerOptions = DEFAULT_SAMPLER,
+    signal?: AbortSignal,
   ) {
+    super({ exactRunning: false, paused: false, tickMs: opts.tickMs, maxInFlight: 0 }, signal);
     this.exactBackoffMs = opts.exactEveryMs;
-    this.state = { exactRunning: false, paused: false, tickMs: opts.tickMs, maxInFlight: 0 };
   }
 
-  subscribe(fn: (s: SamplerState) => void): () => void {
-    this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
+  private get state(): SamplerState {
+    return this.getSnapshot();
   }
 
-  private set(patch: Partial<SamplerState>): void {
-    this.state = { ...this.state, ...patch };
-    for (const fn of this.listeners) fn(this.state);
+  private get stopped(): boolean {
+    return this.signal.aborted;
   }
 
   start(): void {
@@ -82,25 +84,25 @@ export class Sampler {
     void this.refreshExact();
   }
 
-  stop(): void {
-    this.stopped = true;
+  protected override onAbort(): void {
     clearTimeout(this.tickTimer);
     clearTimeout(this.exactTimer);
   }
 
   setPaused(paused: boolean): void {
-    this.set({ paused });
+    this.publish({ type: 'settings' }, { paused });
     if (!paused) void this.tick();
   }
 
   /** Change the cheap refresh period (clamped to 0.5-60 s). */
   setTickMs(ms: number): void {
-    this.set({ tickMs: Math.min(60_000, Math.max(500, ms)) });
+    this.publish({ type: 'settings' }, { tickMs: Math.min(60_000, Math.max(500, ms)) });
   }
 
   private async track<T>(work: () => Promise<T>): Promise<T> {
     this.inFlight += 1;
-    if (this.inFlight > this.state.maxInFlight) this.state = { ...this.state, maxInFlight: this.inFlight };
+    // Counted at once, told with the figures that follow (the same object until then: see maxInFlight).
+    if (this.inFlight > this.highestInFlight) this.highestInFlight = this.inFlight;
     try {
       return await work();
     } finally {
@@ -133,12 +135,12 @@ export class Sampler {
               const row = (await client.query(sql('inspect/recent_created', this.table))).rows[0];
               patch.createdLastHour = { count: Number(row.created_last_hour), asOf: row.as_of };
             }
-            this.set(patch);
+            this.publish({ type: 'tick' }, { ...patch, maxInFlight: this.highestInFlight });
           }),
         );
       }
     } catch (err) {
-      this.set({ tickError: describeError(err) });
+      this.publish({ type: 'tick' }, { tickError: describeError(err), maxInFlight: this.highestInFlight });
     } finally {
       this.tickRunning = false;
       if (!this.stopped && !this.state.paused) this.tickTimer = setTimeout(() => void this.tick(), this.state.tickMs);
@@ -149,7 +151,7 @@ export class Sampler {
   async refreshExact(): Promise<void> {
     if (this.state.exactRunning || this.stopped) return;
     clearTimeout(this.exactTimer);
-    this.set({ exactRunning: true, nextExactAt: undefined });
+    this.publish({ type: 'exact' }, { exactRunning: true, nextExactAt: undefined });
     const started = Date.now();
     let outcome: Partial<SamplerState>;
     try {
@@ -167,6 +169,14 @@ export class Sampler {
     }
     if (this.stopped) return;
     this.exactTimer = setTimeout(() => void this.refreshExact(), this.exactBackoffMs);
-    this.set({ ...outcome, exactRunning: false, nextExactAt: new Date(Date.now() + this.exactBackoffMs) });
+    this.publish(
+      { type: 'exact' },
+      {
+        ...outcome,
+        exactRunning: false,
+        nextExactAt: new Date(Date.now() + this.exactBackoffMs),
+        maxInFlight: this.highestInFlight,
+      },
+    );
   }
 }

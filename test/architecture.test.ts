@@ -1,5 +1,6 @@
 // The layering rules of docs/architecture.md, checked on the source: the engine (src/) never imports the console
-// (components/); only the command shell (cli.ts, main.ts, src/commands/) imports a command's module.
+// (components/); only the command shell (cli.ts, main.ts, src/commands/) imports a command's module; no source file
+// is over 400 lines.
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -46,5 +47,18 @@ describe('layers', () => {
           .map((i) => `${f} -> ${i}`),
       );
     expect(wrong).toEqual([]);
+  });
+});
+
+describe('size', () => {
+  test('no source file of src/ or components/ is over 400 lines (tests and the generated src/sql-names.ts aside)', () => {
+    const MAX_LINES = 400;
+    const long = [...ENGINE, ...CONSOLE]
+      .filter((f) => f !== path.join('src', 'sql-names.ts'))
+      .map((f) => ({ f, lines: fs.readFileSync(path.join(ROOT, f), 'utf8').split('\n').length - 1 }))
+      .filter(({ lines }) => lines > MAX_LINES)
+      .map(({ f, lines }) => `${f}: ${lines} lines`);
+    expect(ENGINE.length).toBeGreaterThan(0);
+    expect(long).toEqual([]);
   });
 });

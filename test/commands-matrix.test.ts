@@ -119,7 +119,7 @@ describe('every --dry-run changes nothing', () => {
       (await dry(['schedule', '--dry-run', '--json', '--every', '15m', '--jitter', '30s'])).stdout,
     );
     expect(every).toMatchObject({
-      event: 'dry_run',
+      type: 'dry-run',
       schedule: 'every 15m',
       wouldDelete: counts.deletable,
       total: 3000,

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ROOT } from './helpers.js';
+import { newTmux, ROOT } from './helpers.js';
 
 /**
  * The console as a person runs it: in a real terminal (tmux), on the embedded demo database. Checks the first
@@ -20,8 +20,8 @@ const hasTmux = (() => {
 
 describe.skipIf(!hasTmux)('the console in a terminal', () => {
   let dir: string;
-  const socket = `hatchet-sessions-test-${process.pid}`;
-  const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+  let server = newTmux('hatchet-sessions-test');
+  const tmux = (...args: string[]) => server.tmux(...args);
   const screen = () => tmux('capture-pane', '-p', '-t', 'console').trimEnd();
 
   async function until(check: () => boolean, what: string, timeoutMs = 45_000): Promise<void> {
@@ -47,11 +47,8 @@ describe.skipIf(!hasTmux)('the console in a terminal', () => {
   function start(width: number, height: number): void {
     const exitFile = path.join(dir, 'exit-code');
     fs.rmSync(exitFile, { force: true });
-    try {
-      tmux('kill-session', '-t', 'console');
-    } catch {
-      // none left from an earlier test
-    }
+    server.kill(); // (an earlier test's)
+    server = newTmux('hatchet-sessions-test');
     const command = `HATCHET_SESSIONS_DEMO_DIR=${demoDir()} node ${path.join(ROOT, 'dist', 'cli.js')} --demo-rows 5000; echo $? > ${exitFile}; sleep 60`;
     tmux('new-session', '-d', '-s', 'console', '-x', String(width), '-y', String(height), command);
   }
@@ -69,11 +66,7 @@ describe.skipIf(!hasTmux)('the console in a terminal', () => {
     fs.chmodSync(dir, 0o755);
   });
   afterAll(() => {
-    try {
-      tmux('kill-server');
-    } catch {
-      // already gone
-    }
+    server.kill();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

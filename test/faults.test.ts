@@ -52,7 +52,7 @@ describe('the drain survives timeouts', () => {
     const retries: string[] = [];
     drain.subscribe((e) => e.type === 'retry' && retries.push(e.error));
     const running = drain.start();
-    await waitUntil('three batches', () => drain.progress.batches >= 3);
+    await waitUntil('three batches', () => drain.getSnapshot().progress.batches >= 3);
     drain.pause(); // (between batches: it cannot finish before the lock is taken)
     const blocker = new pg.Client({ connectionString: db.url });
     await blocker.connect();
@@ -128,9 +128,9 @@ describe('the drain survives a server restart', () => {
     let sawLoss = false;
     drain.subscribe((e) => e.type === 'retry' && e.reconnect && (sawLoss = true));
     const running = drain.start();
-    await waitUntil('five batches', () => drain.progress.batches >= 5);
+    await waitUntil('five batches', () => drain.getSnapshot().progress.batches >= 5);
     drain.pause(); // (between batches: it cannot finish before the server goes)
-    const sweptBefore = drain.progress.blocksSwept;
+    const sweptBefore = drain.getSnapshot().progress.blocksSwept;
     await own.down();
     drain.resume();
     await waitUntil('the drain to see the loss', () => sawLoss); // the drain saw the server go before it comes back
@@ -192,7 +192,7 @@ describe('a server crash under an unthrottled drain (--nice 0: batches commit wi
       swept = e.progress.blocksSwept;
     });
     const running = drain.start();
-    await waitUntil('thirty batches', () => drain.progress.batches >= 30, 60_000, 5);
+    await waitUntil('thirty batches', () => drain.getSnapshot().progress.batches >= 30, 60_000, 5);
     await own.crash();
     await waitUntil('the drain to see the loss', () => sawLoss); // the drain saw the crash before the server comes back
     await own.up();

@@ -27,6 +27,7 @@ import {
   urlFor,
   type OwnServer,
   type TestDatabase,
+  newTmux,
   waitUntil,
 } from './helpers.js';
 
@@ -215,7 +216,7 @@ describe('a stop signal while connecting (start-up), every mode', () => {
     const run = start(['schedule', '--json'], {
       DATABASE_URL: `postgres://hatchet:x-secret@127.0.0.1:${port}/hatchet`,
     });
-    await waitUntil('connection_lost', () => run.lines().some((l) => l.event === 'connection_lost'));
+    await waitUntil('connection-lost', () => run.lines().some((l) => l.type === 'connection-lost'));
     run.child.kill('SIGHUP');
     expect((await run.exited).code).toBe(0);
     expectNoStack(run.out.stderr);
@@ -350,15 +351,15 @@ describe('schedule', () => {
       await reseed(db, 2000);
       const kept = await surelyKept(db.pool);
       const run = start(['schedule', '--json', '--every', '1h', '--nice', '0'], env());
-      await waitUntil('the first run to end', () => run.lines().some((l) => l.event === 'next_run'));
+      await waitUntil('the first run to end', () => run.lines().some((l) => l.type === 'next-run'));
       const sentAt = Date.now();
       run.child.kill(signal);
       expect((await run.exited).code).toBe(0);
       expect(Date.now() - sentAt).toBeLessThan(3000);
       expect(run.out.stderr).toBe('');
-      const events = run.lines().map((l) => l.event);
+      const events = run.lines().map((l) => l.type);
       expect(events.slice(-2)).toEqual(['stopping', 'stopped']);
-      expect(events).toContain('run_finished');
+      expect(events).toContain('run-finished');
       expect(await ourBackends(db)).toBe(0);
       await expectAllThere(db.pool, kept);
     },
@@ -380,8 +381,8 @@ describe('schedule', () => {
       expect(Date.now() - sentAt).toBeLessThan(10_000);
       expect(run.out.stderr).toBe('');
       const lines = run.lines();
-      expect(lines.find((l) => l.event === 'run_finished')?.summary).toMatchObject({ stopReason: 'stopped' });
-      expect(lines.map((l) => l.event).slice(-1)).toEqual(['stopped']);
+      expect(lines.find((l) => l.type === 'run-finished')?.summary).toMatchObject({ stopReason: 'stopped' });
+      expect(lines.map((l) => l.type).slice(-1)).toEqual(['stopped']);
       expect(await ourBackends(db)).toBe(0); // the advisory lock went with its connection
       await expectAllThere(db.pool, kept);
     },
@@ -655,16 +656,16 @@ describe('rebuild and recover', () => {
         statementTimeoutMs: 0,
         applicationName: 'hatchet-sessions rebuild test',
       });
-    const stop = { stopped: false };
+    const stop = new AbortController();
     const progress: { blocksLeft: number; blocksTotal: number }[] = [];
     const err = await dropBackups(connect, TABLE, {
       sliceBlocks: 4,
       pauseMs: 0,
-      stop,
+      signal: stop.signal,
       onEvent: (e) => {
         if (e.type === 'drop-progress') {
           progress.push(e);
-          stop.stopped = true; // as the CLI's signal handler does
+          stop.abort(); // as the CLI's signal handler does
         }
       },
     }).then(
@@ -856,13 +857,13 @@ describe('a role with SELECT only', () => {
       DATABASE_URL: urlFor(db.name, deleter, 'deleter-secret'),
     });
     try {
-      await waitUntil('a run', () => run.lines().some((l) => l.event === 'run_finished'));
+      await waitUntil('a run', () => run.lines().some((l) => l.type === 'run-finished'));
       await db.pool.query(`REVOKE DELETE ON "UserSession" FROM ${deleter}`);
       await db.pool.query(
         `INSERT INTO "UserSession" (id, "createdAt", "expiresAt") SELECT gen_random_uuid(), NOW() - INTERVAL '3 days', NOW() - INTERVAL '1 day' FROM generate_series(1, 10)`,
       );
-      await waitUntil('a failed run', () => run.lines().some((l) => l.event === 'run_failed'));
-      const failed = run.lines().find((l) => l.event === 'run_failed')!;
+      await waitUntil('a failed run', () => run.lines().some((l) => l.type === 'run-failed'));
+      const failed = run.lines().find((l) => l.type === 'run-failed')!;
       expect(failed.error).toMatch(
         new RegExp(`permission denied.*GRANT SELECT, DELETE ON "UserSession" TO "${deleter}"`),
       );
@@ -978,18 +979,14 @@ const hasTmux = (() => {
 
 describe.skipIf(!hasTmux)('Ctrl-C at a typed confirmation, in a terminal (tmux)', () => {
   let db: TestDatabase;
-  const socket = `hatchet-sessions-prompt-${process.pid}`;
-  const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+  let server = newTmux('hatchet-sessions-prompt');
+  const tmux = (...args: string[]) => server.tmux(...args);
   beforeAll(async () => {
     db = await createTestDatabase('sig_prompt');
     await seedHatchet(db, 500);
   });
   afterAll(async () => {
-    try {
-      tmux('kill-server');
-    } catch {
-      // already gone
-    }
+    server.kill();
     await db?.drop();
   });
 
@@ -1002,6 +999,8 @@ describe.skipIf(!hasTmux)('Ctrl-C at a typed confirmation, in a terminal (tmux)'
       const exitFile = path.join(os.tmpdir(), `hatchet-sessions-prompt-${process.pid}-${args[0]}`);
       fs.rmSync(exitFile, { force: true });
       const command = `DATABASE_URL='${db.url}' node ${path.join(ROOT, 'dist', 'cli.js')} ${args.join(' ')}; echo $? > ${exitFile}; sleep 30`;
+      server.kill(); // (the previous test's)
+      server = newTmux('hatchet-sessions-prompt');
       tmux('new-session', '-d', '-s', args[0]!, '-x', '150', '-y', '40', command);
       const screen = () => tmux('capture-pane', '-p', '-t', args[0]!);
       await waitUntil('the prompt', () => screen().includes(prompt));

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -203,4 +203,40 @@ export async function waitUntil(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+let tmuxServers = 0;
+
+/**
+ * A tmux server of one's own: a socket no other test and no earlier start uses. tmux ends its server when the last
+ * session ends; a new session on that socket at that moment fails ("server exited unexpectedly"), so every start
+ * gets a new one.
+ */
+export function newTmux(prefix: string): { tmux: (...args: string[]) => string; kill(): void } {
+  const socket = `${prefix}-${process.pid}-${++tmuxServers}`;
+  const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+  return {
+    tmux,
+    kill() {
+      try {
+        tmux('kill-server');
+      } catch {
+        // already gone
+      }
+    },
+  };
+}
+
+/** Wait until the last frame of an Ink render matches (a key's effect is drawn); returns that frame. */
+export async function frameMatching(
+  lastFrame: () => string | undefined,
+  match: RegExp | ((frame: string) => boolean),
+  timeoutMs = 10_000,
+): Promise<string> {
+  const ok = (f: string) => (typeof match === 'function' ? match(f) : match.test(f));
+  let frame = '';
+  await waitUntil(`a frame matching ${match}`, () => ok((frame = lastFrame() ?? '')), timeoutMs, 5).catch(() => {
+    throw new Error(`no frame matched ${match}; last:\n${frame}`);
+  });
+  return frame;
 }

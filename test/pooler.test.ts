@@ -110,8 +110,8 @@ describe.skipIf(!fs.existsSync(PGBOUNCER))('through a transaction-mode pooler', 
       maxRunDurationMs: 10_000,
     });
     const events: string[] = [];
-    scheduler.subscribe((e) => events.push(e.event));
+    scheduler.subscribe((e) => events.push(e.type));
     await expect(scheduler.start()).rejects.toMatchObject({ exitCode: 2 });
-    expect(events).not.toContain('run_started');
+    expect(events).not.toContain('run-started');
   });
 });

@@ -12,13 +12,14 @@ beforeAll(async () => {
 afterAll(() => db.drop());
 
 async function until(sampler: Sampler, check: (s: SamplerState) => boolean, timeoutMs = 10_000): Promise<SamplerState> {
-  if (check(sampler.state)) return sampler.state;
+  if (check(sampler.getSnapshot())) return sampler.getSnapshot();
   return new Promise((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`sampler state never matched: ${JSON.stringify(sampler.state)}`)),
+      () => reject(new Error(`sampler state never matched: ${JSON.stringify(sampler.getSnapshot())}`)),
       timeoutMs,
     );
-    const off = sampler.subscribe((s) => {
+    const off = sampler.subscribe(() => {
+      const s = sampler.getSnapshot();
       if (check(s)) {
         clearTimeout(timer);
         off();
@@ -63,7 +64,7 @@ describe('Sampler', () => {
       const rated = await until(sampler, (s) => (s.insertRate ?? 0) > 0);
       expect(rated.insertRate).toBeGreaterThan(0);
     } finally {
-      sampler.stop();
+      sampler.abort();
     }
   });
 
@@ -88,11 +89,11 @@ describe('Sampler', () => {
       expect(stale.nextExactAt!.getTime() - Date.now()).toBeGreaterThan(100_000);
       await lock.release();
       await sampler.refreshExact();
-      expect(sampler.state.exactError).toBeUndefined();
-      expect(sampler.state.exact!.counts.total).toBeGreaterThan(0);
+      expect(sampler.getSnapshot().exactError).toBeUndefined();
+      expect(sampler.getSnapshot().exact!.counts.total).toBeGreaterThan(0);
       await until(sampler, (s) => s.tickError === undefined);
     } finally {
-      sampler.stop();
+      sampler.abort();
       await lock.release().catch(() => {});
     }
   });
@@ -115,9 +116,9 @@ describe('Sampler', () => {
       expect(await runningCounts()).toBe(1);
       await lock.release();
       await Promise.all(requests);
-      expect(sampler.state.maxInFlight).toBeLessThanOrEqual(2); // one tick and one exact at most
+      expect(sampler.getSnapshot().maxInFlight).toBeLessThanOrEqual(2); // one tick and one exact at most
     } finally {
-      sampler.stop();
+      sampler.abort();
       await lock.release().catch(() => {});
     }
   });

@@ -61,16 +61,16 @@ describe('the schedule on the shared test server', () => {
     });
     const events = collect(scheduler);
     const done = scheduler.start();
-    await waitFor(() => scheduler.state.history.filter((r) => r.outcome === 'done').length >= 2);
-    scheduler.stop();
+    await waitFor(() => scheduler.getSnapshot().history.filter((r) => r.outcome === 'done').length >= 2);
+    scheduler.abort();
     await done;
     const after = (await exactStatus(db.pool, TABLE)).counts;
     expect(after.deletable).toBe(0);
     expect(after.kept).toBe(before.kept);
-    const finished = scheduler.state.history.filter((r) => r.outcome === 'done');
+    const finished = scheduler.getSnapshot().history.filter((r) => r.outcome === 'done');
     expect(finished[finished.length - 1].rowsDeleted).toBe(before.deletable); // the first run deleted everything
-    expect(events.map((e) => e.event)).toEqual(
-      expect.arrayContaining(['schedule_started', 'run_started', 'run_finished', 'next_run', 'stopping', 'stopped']),
+    expect(events.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['schedule-started', 'run-started', 'run-finished', 'next-run', 'stopping', 'stopped']),
     );
     const text = await metrics.registry.metrics();
     expect(text).toMatch(new RegExp(`hatchet_sessions_rows_deleted_total ${before.deletable}`));
@@ -94,16 +94,16 @@ describe('the schedule on the shared test server', () => {
       });
       const events = collect(scheduler);
       const done = scheduler.start();
-      const skipped = await waitFor(() => events.find((e) => e.event === 'run_skipped'));
-      scheduler.stop();
+      const skipped = await waitFor(() => events.find((e) => e.type === 'run-skipped'));
+      scheduler.abort();
       await done;
       expect(skipped).toMatchObject({
-        event: 'run_skipped',
+        type: 'run-skipped',
         holder: { pid: holderPid, applicationName: 'other instance' },
       });
-      if (skipped.event === 'run_skipped') expect(skipped.holder.since.getTime()).toBeLessThanOrEqual(Date.now());
-      expect(events.some((e) => e.event === 'run_started')).toBe(false);
-      expect(scheduler.state.history[0]).toMatchObject({ outcome: 'skipped' });
+      if (skipped.type === 'run-skipped') expect(skipped.holder.since.getTime()).toBeLessThanOrEqual(Date.now());
+      expect(events.some((e) => e.type === 'run-started')).toBe(false);
+      expect(scheduler.getSnapshot().history[0]).toMatchObject({ outcome: 'skipped' });
     } finally {
       await holder.end();
     }
@@ -120,14 +120,14 @@ describe('the schedule on the shared test server', () => {
       throttle: { targetBatchMs: 5, nice: 3, initialBlocks: 1, maxBlocks: 2 },
     });
     const done = scheduler.start();
-    await waitFor(() => (scheduler.state.current?.progress?.batches ?? 0) >= 2);
+    await waitFor(() => (scheduler.getSnapshot().current?.progress?.batches ?? 0) >= 2);
     await db.pool.query(
       `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'hatchet-sessions drain' AND datname = current_database()`,
     );
-    await waitFor(() => scheduler.state.history.filter((r) => r.outcome === 'done').length >= 2, 60_000);
-    scheduler.stop();
+    await waitFor(() => scheduler.getSnapshot().history.filter((r) => r.outcome === 'done').length >= 2, 60_000);
+    scheduler.abort();
     await done;
-    const first = scheduler.state.history[scheduler.state.history.length - 1];
+    const first = scheduler.getSnapshot().history[scheduler.getSnapshot().history.length - 1];
     expect(first.outcome).toBe('done');
     expect((await exactStatus(db.pool, TABLE)).counts.deletable).toBe(0);
   });
@@ -164,7 +164,7 @@ describe('faults on a server of its own', () => {
     const events = collect(scheduler);
     const done = scheduler.start();
     try {
-      await waitFor(() => scheduler.state.history.some((r) => r.outcome === 'done'));
+      await waitFor(() => scheduler.getSnapshot().history.some((r) => r.outcome === 'done'));
       expect((await get('/healthz')).status).toBe(200);
       // The exact counts for the metrics are read just after the run.
       await waitFor(async () => (await get('/metrics')).text.includes('hatchet_sessions_sessions{'));
@@ -187,18 +187,21 @@ describe('faults on a server of its own', () => {
 
       await own.down();
       await waitFor(
-        () => events.some((e) => e.event === 'connection_lost') || events.some((e) => e.event === 'run_failed'),
+        () => events.some((e) => e.type === 'connection-lost') || events.some((e) => e.type === 'run-failed'),
         30_000,
       );
       await waitFor(async () => (await get('/healthz')).status === 503, 30_000);
       expect((await get('/metrics')).text).toContain('hatchet_sessions_database_up 0');
 
       await own.up();
-      const doneBefore = scheduler.state.history.filter((r) => r.outcome === 'done').length;
-      await waitFor(() => scheduler.state.history.filter((r) => r.outcome === 'done').length > doneBefore, 30_000);
+      const doneBefore = scheduler.getSnapshot().history.filter((r) => r.outcome === 'done').length;
+      await waitFor(
+        () => scheduler.getSnapshot().history.filter((r) => r.outcome === 'done').length > doneBefore,
+        30_000,
+      );
       expect((await get('/healthz')).status).toBe(200);
     } finally {
-      scheduler.stop();
+      scheduler.abort();
       await done;
       http.close();
     }
@@ -228,7 +231,7 @@ describe('faults on a server of its own', () => {
       );
       let out = '';
       child.stdout.on('data', (d) => (out += d));
-      await waitFor(() => out.includes('"event":"progress"') && out.includes('"phase":"sweeping"'), 30_000);
+      await waitFor(() => out.includes('"type":"progress"') && out.includes('"phase":"sweeping"'), 30_000);
       const sentAt = Date.now();
       child.kill('SIGTERM');
       const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
@@ -238,8 +241,8 @@ describe('faults on a server of its own', () => {
         .trim()
         .split('\n')
         .map((l) => JSON.parse(l));
-      expect(lines.map((l) => l.event)).toEqual(
-        expect.arrayContaining(['schedule_started', 'run_started', 'stopping', 'stopped']),
+      expect(lines.map((l) => l.type)).toEqual(
+        expect.arrayContaining(['schedule-started', 'run-started', 'stopping', 'stopped']),
       );
       const locks = await admin.query(
         `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND classid = $1::int::oid`,

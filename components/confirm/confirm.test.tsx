@@ -1,3 +1,4 @@
+import { frameMatching } from '../../test/helpers.js';
 import React from 'react';
 import { describe, expect, test } from 'vitest';
 import { render } from 'ink-testing-library';
@@ -82,12 +83,10 @@ describe('the hook and its view', () => {
     const ui = render(<Harness log={log} out={out} />);
     const field = () => out.field!;
     field().capture('sched', key());
-    await new Promise((r) => setTimeout(r, 20));
-    expect(ui.lastFrame()).toContain('press Enter to start the schedule: sched');
+    await frameMatching(ui.lastFrame, (f) => f.includes('press Enter to start the schedule: sched'));
     field().capture('ule\r', key());
     expect(log).toEqual(['confirmed']);
-    await new Promise((r) => setTimeout(r, 20));
-    expect(ui.lastFrame()).toMatch(/to start the schedule:\s*$/m); // afresh for the next time
+    await frameMatching(ui.lastFrame, /to start the schedule:\s*$/m); // afresh for the next time
     field().capture('', key({ escape: true }));
     expect(log).toEqual(['confirmed', 'cancelled']);
     ui.unmount();

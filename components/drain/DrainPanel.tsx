@@ -1,7 +1,7 @@
 import React, { useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { Box } from 'ink';
 import type { DrainOperation } from '../../src/drain/operation.js';
-import { drainEngineFor, observeDrain, type DrainEngine } from '../../src/drain/console.js';
+import { drainEngineFor, type DrainEngine } from '../../src/drain/console.js';
 import { useTypedConfirmation } from '../confirm/use-typed-confirmation.js';
 import { useKeyScope } from '../shared/key-router.js';
 import { LiveFigures } from '../shared/LiveFigures.js';
@@ -27,8 +27,8 @@ export function DrainPanel({
   rows?: number;
 }) {
   const [state, dispatch] = useReducer(drainScreenReducer, initialDrainState);
-  const [running, setRunning] = useState<{ op: DrainOperation; store: ReturnType<typeof observeDrain> } | null>(null);
-  const run = useOperation(running?.store);
+  const [running, setRunning] = useState<DrainOperation | null>(null);
+  const run = useOperation(running);
   const op = useRef<DrainOperation | null>(null);
 
   useEffect(() => {
@@ -39,7 +39,7 @@ export function DrainPanel({
     );
     return () => {
       live = false;
-      op.current?.stop(); // leaving the screen (quit) stops after the current batch
+      op.current?.abort(); // leaving the screen (quit) stops after the current batch
     };
   }, [engine]);
 
@@ -47,7 +47,7 @@ export function DrainPanel({
     if (op.current) return;
     const operation = engine.create();
     op.current = operation;
-    setRunning({ op: operation, store: observeDrain(operation) });
+    setRunning(operation);
     dispatch({ type: 'start' });
     void engine.run(operation).finally(() => onFinished?.());
   };
@@ -55,7 +55,7 @@ export function DrainPanel({
   const phase = drainPhase(state, run);
   useKeyScope(
     DRAIN_KEYS,
-    { phase, op: running?.op ?? null, back: onBack, notice: (text: string) => dispatch({ type: 'notice', text }) },
+    { phase, op: running, back: onBack, notice: (text: string) => dispatch({ type: 'notice', text }) },
     phase === 'confirm' ? confirmation.field : undefined,
   );
   return <DrainView state={state} run={run} confirmation={confirmation.state} columns={columns} rows={rows} />;

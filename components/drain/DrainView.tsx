@@ -1,7 +1,7 @@
 import React from 'react';
 import { Box, Text } from 'ink';
 import { RULE_IN_WORDS } from '../../src/drain/plan.js';
-import type { DrainRunState } from '../../src/drain/console.js';
+import type { DrainRunState } from '../../src/drain/types.js';
 import { formatBytes, formatCount, formatDuration } from '../../src/format.js';
 import { summaryText } from '../../src/drain/summary.js';
 import { TypedConfirmation } from '../confirm/TypedConfirmation.js';

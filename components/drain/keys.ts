@@ -19,7 +19,7 @@ export const DRAIN_KEYS: Binding<DrainKeyContext>[] = [
     label: 'pause/resume',
     help: 'drain: pause or resume between batches',
     when: running,
-    run: (c) => (c.op!.progress.paused ? c.op!.resume() : c.op!.pause()),
+    run: (c) => (c.op!.getSnapshot().progress.paused ? c.op!.resume() : c.op!.pause()),
   },
   {
     keys: ['+', '-'],
@@ -33,7 +33,7 @@ export const DRAIN_KEYS: Binding<DrainKeyContext>[] = [
     label: 'stop',
     help: 'drain: stop after the current batch, then ANALYZE and the summary',
     when: running,
-    run: (c) => c.op!.stop(),
+    run: (c) => c.op!.abort(),
   },
   {
     keys: ['esc'],

@@ -1,5 +1,5 @@
 import type { DrainPlan } from '../../src/drain/types.js';
-import type { DrainRunState } from '../../src/drain/console.js';
+import type { DrainRunState } from '../../src/drain/types.js';
 
 /** The drain screen, as plain data: what the operator did (the running drain's figures come from its snapshot). */
 export interface DrainScreenState {

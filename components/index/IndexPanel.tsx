@@ -1,7 +1,7 @@
 import React, { useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { IndexBuild } from '../../src/create-index.js';
 import { createIndexSql } from '../../src/create-index.js';
-import { indexEngineFor, observeIndexBuild, type IndexEngine } from '../../src/create-index-console.js';
+import { indexEngineFor, type IndexEngine } from '../../src/create-index-console.js';
 import { useKeyScope } from '../shared/key-router.js';
 import type { ScreenProps } from '../shared/screen.js';
 import { useOperation } from '../shared/use-operation.js';
@@ -12,14 +12,14 @@ import { indexScreenReducer, initialIndexScreen } from './use-index-state.js';
 /** The index screen wired to the engine: y builds, Esc cancels a build or goes back. */
 export function IndexPanel({ engine, sqlText, onBack }: { engine: IndexEngine; sqlText: string; onBack: () => void }) {
   const [state, dispatch] = useReducer(indexScreenReducer, initialIndexScreen);
-  const [store, setStore] = useState<ReturnType<typeof observeIndexBuild> | null>(null);
-  const snapshot = useOperation(store);
+  const [running, setRunning] = useState<IndexBuild | null>(null);
+  const snapshot = useOperation(running);
   const build = useRef<IndexBuild | null>(null);
-  useEffect(() => () => void build.current?.cancel(), []);
+  useEffect(() => () => build.current?.abort(), []);
   const start = () => {
     const b = engine.create();
     build.current = b;
-    setStore(observeIndexBuild(b));
+    setRunning(b);
     dispatch({ type: 'build' });
     void engine.run(b).then(async (r) => {
       build.current = null;
@@ -30,7 +30,7 @@ export function IndexPanel({ engine, sqlText, onBack }: { engine: IndexEngine; s
   useKeyScope(INDEX_KEYS, {
     phase: state.phase,
     build: start,
-    cancel: () => void build.current?.cancel(),
+    cancel: () => build.current?.abort(),
     back: onBack,
   });
   return <IndexView state={state} build={snapshot} sqlText={sqlText} />;

@@ -1,6 +1,6 @@
 import React from 'react';
 import { Box, Text } from 'ink';
-import type { IndexBuildState } from '../../src/create-index-console.js';
+import type { IndexBuildState } from '../../src/create-index.js';
 import { formatCount, formatDuration } from '../../src/format.js';
 import { CREATED_AT_INDEX } from '../../src/inspect.js';
 import { ProgressBar } from '../shared/ProgressBar.js';

@@ -1,7 +1,7 @@
 import React from 'react';
 import { Box, Text } from 'ink';
 import { formatBytes, formatCount } from '../../src/format.js';
-import { initialRebuildRun, type RebuildRunState } from '../../src/rebuild/console.js';
+import { initialRebuildRun, type RebuildRunState } from '../../src/rebuild/operation.js';
 import { PLAN_STEPS, STEP_LABELS, STEPS } from '../../src/rebuild/steps/index.js';
 import { TypedConfirmation } from '../confirm/TypedConfirmation.js';
 import { initialConfirmation, type ConfirmationState } from '../confirm/use-typed-confirmation.js';

@@ -5,10 +5,9 @@ import { RebuildWizard } from './RebuildWizard.js';
 import { initialRebuildState, rebuildReducer } from './use-rebuild-state.js';
 import { confirmationReducer, initialConfirmation } from '../confirm/use-typed-confirmation.js';
 import { connectClient } from '../../src/db.js';
-import { runRebuild, finishRebuild } from '../../src/rebuild/runner.js';
 import { preflight } from '../../src/rebuild/preflight.js';
-import { undoRebuild } from '../../src/rebuild/recover.js';
-import { foldRebuildEvent, initialRebuildRun, type RebuildEngine } from '../../src/rebuild/console.js';
+import type { RebuildEngine } from '../../src/rebuild/console.js';
+import { foldRebuildEvent, initialRebuildRun, RebuildOperation } from '../../src/rebuild/operation.js';
 import { createTestDatabase, seedHatchet, TABLE, type TestDatabase } from '../../test/helpers.js';
 
 let db: TestDatabase;
@@ -44,7 +43,7 @@ test('reducer: the typed confirmation is only reachable after a passing prefligh
   expect({ ...s, ...c }).toMatchObject({ phase: 'confirm', typed: 'UserSession' });
   expect(rebuildReducer(s, { type: 'cancel' }).phase).toBe('checklist');
   s = rebuildReducer(s, { type: 'start' });
-  // The run's steps: its snapshot, folded from the engine's events (src/rebuild/console.ts).
+  // The run's steps: its snapshot, folded from the engine's events (src/rebuild/operation.ts).
   let r = initialRebuildRun();
   r = foldRebuildEvent(r, { type: 'progress', step: 'copy', done: 3, total: 10, unit: 'blocks' });
   r = foldRebuildEvent(r, { type: 'step', step: 'swap', status: 'done', ms: 40, detail: { lockHoldMs: 12.5 } });
@@ -62,9 +61,10 @@ test('checklist, plan, typed confirmation, progress per step and the lock hold, 
   const engine: RebuildEngine = {
     tableName: 'UserSession',
     preflight: () => preflight(db.pool, TABLE),
-    run: (onEvent, stop) => runRebuild(connect, TABLE, { onEvent, stop }),
-    finish: (onEvent, stop) => finishRebuild(connect, TABLE, { onEvent, stop }),
-    undo: () => undoRebuild(connect, TABLE),
+    rebuild: () => RebuildOperation.rebuild(connect, TABLE),
+    finish: () => RebuildOperation.finish(connect, TABLE),
+    undo: () => RebuildOperation.undo(connect, TABLE),
+    run: (op) => op.start(),
   };
   const ui = render(<RebuildWizard engine={engine} onBack={() => {}} />);
   let f = await until(ui.lastFrame, (x) => x.includes('Press Enter'));

@@ -1,7 +1,8 @@
 import React, { useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { describeError } from '../../src/errors.js';
-import { rebuildEngineFor, startRebuildRun, type RebuildEngine, type RebuildRun } from '../../src/rebuild/console.js';
+import { rebuildEngineFor, type RebuildEngine } from '../../src/rebuild/console.js';
 import type { RebuildStats } from '../../src/rebuild/events.js';
+import type { RebuildOperation } from '../../src/rebuild/operation.js';
 import { useTypedConfirmation } from '../confirm/use-typed-confirmation.js';
 import { useKeyScope } from '../shared/key-router.js';
 import type { ScreenProps } from '../shared/screen.js';
@@ -13,10 +14,10 @@ import { canRecover, initialRebuildState, rebuildReducer, type RebuildIntent } f
 /** The rebuild wizard wired to the engine: preflight, checklist, typed table name, then the run's snapshot. */
 export function RebuildWizard({ engine, onBack, rows }: { engine: RebuildEngine; onBack: () => void; rows?: number }) {
   const [state, dispatch] = useReducer(rebuildReducer, undefined, initialRebuildState);
-  const [running, setRunning] = useState<RebuildRun<unknown> | null>(null);
+  const [running, setRunning] = useState<RebuildOperation<unknown> | null>(null);
   const run = useOperation(running);
   // Quitting the console (unmount) stops the run at its next safe point, as `rebuild` does on a signal.
-  const current = useRef<RebuildRun<unknown> | null>(null);
+  const current = useRef<RebuildOperation<unknown> | null>(null);
   useEffect(() => {
     engine.preflight().then(
       (p) => {
@@ -26,20 +27,16 @@ export function RebuildWizard({ engine, onBack, rows }: { engine: RebuildEngine;
       },
       (err: unknown) => dispatch({ type: 'failed', message: describeError(err) }),
     );
-    return () => current.current?.stop();
+    return () => current.current?.abort();
   }, [engine]);
 
   const go = (intent: RebuildIntent) => {
-    const r: RebuildRun<unknown> =
-      intent === 'undo'
-        ? startRebuildRun(() => engine.undo())
-        : startRebuildRun((onEvent, stop) =>
-            intent === 'finish' ? engine.finish(onEvent, stop) : engine.run(onEvent, stop),
-          );
+    const r: RebuildOperation<unknown> =
+      intent === 'undo' ? engine.undo() : intent === 'finish' ? engine.finish() : engine.rebuild();
     current.current = r;
     setRunning(r);
     dispatch({ type: 'start' });
-    r.result.then(
+    engine.run(r).then(
       (result) => dispatch(intent === 'undo' ? { type: 'undone' } : { type: 'done', stats: result as RebuildStats }),
       (err: unknown) => dispatch({ type: 'failed', message: describeError(err) }),
     );
@@ -57,7 +54,7 @@ export function RebuildWizard({ engine, onBack, rows }: { engine: RebuildEngine;
       recoverable: canRecover(state, run),
       stopping: Boolean(run?.stopping),
       confirm: (intent: RebuildIntent) => dispatch({ type: 'confirm', intent }),
-      stop: () => running?.stop(),
+      stop: () => running?.abort(),
       back: onBack,
     },
     state.phase === 'confirm' ? confirmation.field : undefined,

@@ -1,4 +1,4 @@
-import type { RebuildRunState } from '../../src/rebuild/console.js';
+import type { RebuildRunState } from '../../src/rebuild/operation.js';
 import type { RebuildStats } from '../../src/rebuild/events.js';
 import type { Preflight } from '../../src/rebuild/preflight.js';
 

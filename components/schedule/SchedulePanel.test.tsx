@@ -1,3 +1,4 @@
+import { waitUntil } from '../../test/helpers.js';
 import React from 'react';
 import { expect, test } from 'vitest';
 import { render } from 'ink-testing-library';
@@ -137,9 +138,16 @@ test('keys: s asks for the typed word and starts, n runs now, s stops, Esc goes 
   };
   let back = false;
   const app = render(<SchedulePanel controls={controls} onBack={() => (back = true)} now={now} rows={40} />);
+  // Each key waits for its effect (a new frame, or a call) before the next: keys read the state that was drawn.
   const press = async (s: string) => {
+    const before = { frame: app.lastFrame(), calls: calls.length, back };
     app.stdin.write(s);
-    await new Promise((r) => setTimeout(r, 20));
+    await waitUntil(
+      `the effect of ${JSON.stringify(s)}`,
+      () => app.lastFrame() !== before.frame || calls.length !== before.calls || back !== before.back,
+      10_000,
+      5,
+    );
   };
   await press('s');
   expect(app.lastFrame()).toContain('Type schedule and press Enter');

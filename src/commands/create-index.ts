@@ -72,7 +72,9 @@ export async function runCreateIndex(config: Config): Promise<number> {
       connectTimeoutMs: config.connectTimeoutMs,
     });
     build.subscribe((e) => {
-      if (config.json) writeJson(e.type === 'step' ? e : { type: 'progress', ...e.progress });
+      if (e.type === 'result') {
+        if (config.json) writeJson({ type: 'result', ...e.result });
+      } else if (config.json) writeJson(e.type === 'step' ? e : { type: 'progress', ...e.progress });
       else if (e.type === 'step') write(e.message);
       else {
         const p = e.progress;
@@ -88,10 +90,9 @@ export async function runCreateIndex(config: Config): Promise<number> {
     // A stop signal cancels the build (its INVALID leftover is dropped at once, or by the next run): 128 + its number.
     // A second one quits at once (the cleanup may wait for old transactions): status and the next run find the leftover.
     return await withStopSignals(
-      () => void build.cancel(),
+      () => build.abort(),
       async (stop) => {
         const result = await build.start();
-        if (config.json) writeJson({ type: 'result', ...result });
         if (result.outcome === 'created' || result.outcome === 'exists') return EXIT.ok;
         return stop.exitCode !== undefined && result.outcome === 'cancelled' ? stop.exitCode : EXIT.failure;
       },

@@ -155,7 +155,7 @@ export async function runDrain(config: Config): Promise<number> {
     return await withStopSignals(
       () => {
         if (!config.json) write('stopping after the current batch… (again to quit at once)');
-        op.stop();
+        op.abort();
       },
       async () => {
         const summary = await op.start();

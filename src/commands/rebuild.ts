@@ -98,12 +98,12 @@ function summaryText(s: ReturnType<typeof summary>): string {
 }
 
 /**
- * Run `work` under the shell's stop-signal rule: the first SIGINT/SIGTERM/SIGHUP asks it to stop at a safe point
- * (the engine polls `stop.stopped`), a second exits at once. An error is returned with the signal that caused it.
+ * Run `work` under the shell's stop-signal rule: the first SIGINT/SIGTERM/SIGHUP aborts `signal`, so it stops at
+ * its next safe point; a second exits at once. An error is returned with the signal that caused it.
  */
 async function withStop<T>(
   json: boolean,
-  work: (stop: { stopped: boolean }) => Promise<T>,
+  work: (signal: AbortSignal) => Promise<T>,
 ): Promise<{ value?: T; signal?: StopSignal; error?: unknown }> {
   const onStop = () => {
     if (!json)
@@ -113,19 +113,19 @@ async function withStop<T>(
   };
   return withStopSignals(onStop, async (stop) => {
     try {
-      return { value: await work(stop) };
+      return { value: await work(stop.abortSignal) };
     } catch (error) {
       return { error, signal: stop.signal };
     }
   });
 }
 
-function options(config: Config, stop?: { stopped: boolean }) {
+function options(config: Config, signal?: AbortSignal) {
   const swapTimeout = config.flags['swap-timeout'];
   return {
     terminateBlockers: Boolean(config.flags['terminate-blockers']),
     swapTimeoutMs: typeof swapTimeout === 'string' ? parseDuration(swapTimeout, 'swap-timeout') : 60_000,
-    ...(stop ? { stop, testHook: pauseHook(stop) } : {}),
+    ...(signal ? { signal, testHook: pauseHook(signal) } : {}),
   };
 }
 
@@ -134,14 +134,14 @@ function options(config: Config, stop?: { stopped: boolean }) {
  * the engine's hook points) the rebuild says "test-pause <point>" on stderr there and waits, inside that step,
  * until a stop signal arrives (at most 30 s), so a test can signal it at exactly that moment.
  */
-function pauseHook(stop: { stopped: boolean }): RebuildOptions['testHook'] {
+function pauseHook(signal: AbortSignal): RebuildOptions['testHook'] {
   const at = process.env.HATCHET_SESSIONS_TEST_PAUSE_AT;
   if (!at) return undefined;
   return async (point) => {
     if (point !== at) return;
     process.stderr.write(`test-pause ${point}\n`);
     const until = Date.now() + 30_000;
-    while (!stop.stopped && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    while (!signal.aborted && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
   };
 }
 
@@ -190,8 +190,8 @@ export async function runRebuildCommand(config: Config): Promise<number> {
       if (!backups.length || config.flags['dry-run']) return EXIT.ok;
       requireOwner(session, 'drop the backup');
       if (!(await confirm(config, `Drop ${backups.length} backup table(s)`, 'drop'))) return EXIT.failure;
-      const r = await withStop(json, (stop) =>
-        dropBackups(workConnection(config, session), session.table, { onEvent: reporter(json), stop }),
+      const r = await withStop(json, (signal) =>
+        dropBackups(workConnection(config, session), session.table, { onEvent: reporter(json), signal }),
       );
       if (r.error) return finish(config, r as { error: unknown; signal?: StopSignal });
       const d = r.value!;
@@ -239,8 +239,11 @@ export async function runRebuildCommand(config: Config): Promise<number> {
       write('Cancelled; nothing was changed.');
       return EXIT.failure;
     }
-    const r = await withStop(json, (stop) =>
-      runRebuild(workConnection(config, session), session.table, { ...options(config, stop), onEvent: reporter(json) }),
+    const r = await withStop(json, (signal) =>
+      runRebuild(workConnection(config, session), session.table, {
+        ...options(config, signal),
+        onEvent: reporter(json),
+      }),
     );
     return finish(config, r);
   } finally {
@@ -280,7 +283,7 @@ export async function runRecoverCommand(config: Config): Promise<number> {
     if (!(await confirm(config, action, session.table.name))) return EXIT.failure;
     const connect = workConnection(config, session);
     if (undo || !left.rebuildId) {
-      const r = await withStop(json, (stop) => undoRebuild(connect, session.table, options(config, stop)));
+      const r = await withStop(json, (signal) => undoRebuild(connect, session.table, options(config, signal)));
       if (r.error) return finish(config, r as { error: unknown; signal?: StopSignal });
       write(
         json
@@ -289,8 +292,8 @@ export async function runRecoverCommand(config: Config): Promise<number> {
       );
       return EXIT.ok;
     }
-    const r = await withStop(json, (stop) =>
-      finishRebuild(connect, session.table, { ...options(config, stop), onEvent: reporter(json) }),
+    const r = await withStop(json, (signal) =>
+      finishRebuild(connect, session.table, { ...options(config, signal), onEvent: reporter(json) }),
     );
     return finish(config, r);
   } finally {

@@ -46,35 +46,37 @@ export function scheduleFlags(flags: Config['flags']): ScheduleFlags {
 
 /** One readable log line per event (without --json). */
 export function eventText(e: ScheduleEvent): string | null {
-  switch (e.event) {
-    case 'schedule_started':
+  switch (e.type) {
+    case 'schedule-started':
       return `schedule started: ${e.schedule}; first run at ${e.nextRunAt.toISOString()}`;
-    case 'run_started':
+    case 'run-started':
       return `run ${e.run} started (runner lock taken)`;
     case 'progress':
       return `run ${e.run}: ${progressLine(e.progress)}`;
-    case 'run_finished': {
+    case 'run-finished': {
       const s = e.summary;
       return `run ${e.run} finished (${s.stopReason}): deleted ${formatCount(s.rowsDeleted)} rows in ${formatDuration(s.durationMs)}, ${formatCount(s.rowsPerSecond)} rows/s, batch p95 ${s.batchMs.p95} ms`;
     }
-    case 'run_skipped':
+    case 'run-skipped':
       return `run ${e.run} skipped: runner lock held by pid ${e.holder.pid} (${e.holder.applicationName}${e.holder.clientAddr ? ` from ${e.holder.clientAddr}` : ''}, since ${e.holder.since.toISOString()})`;
-    case 'run_failed':
+    case 'run-failed':
       return `run ${e.run} failed: ${e.error}`;
-    case 'connection_lost':
+    case 'connection-lost':
       return `database unreachable: ${e.error}; retrying in ${formatDuration(e.retryInMs)}`;
-    case 'connection_restored':
+    case 'connection-restored':
       return 'database reachable again';
-    case 'next_run':
+    case 'next-run':
       return `next run at ${e.at.toISOString()}`;
     case 'stopping':
       return 'stopping: finishing the current batch, releasing the runner lock';
     case 'stopped':
       return 'stopped';
+    case 'schedule-failed':
+      return null; // main.ts prints the error itself, as its one line
   }
 }
 
-/** The JSON line of an event: {"ts", "event", ...fields}. */
+/** The JSON line of an event: {"ts", "type", ...fields}. */
 export function eventJson(e: ScheduleEvent): string {
   return JSON.stringify({ ts: new Date().toISOString(), ...e });
 }
@@ -91,7 +93,7 @@ async function openWhenReachable(
     } catch (err) {
       if (!(err instanceof ToolError && err.exitCode === EXIT.connection) || isStopping()) throw err;
       const retryInMs = backoffMs(attempt, Math.random, 1000, 60_000);
-      log({ event: 'connection_lost', error: describeError(err), retryInMs });
+      log({ type: 'connection-lost', error: describeError(err), retryInMs });
       await new Promise((r) => setTimeout(r, retryInMs));
       if (isStopping()) return null;
     }
@@ -133,7 +135,7 @@ async function dryRun(config: Config, flags: ScheduleFlags): Promise<number> {
     if (config.json) {
       writeJson({
         ts: new Date().toISOString(),
-        event: 'dry_run',
+        type: 'dry-run',
         rule: RULE_IN_WORDS,
         schedule,
         sql: plan.sql,
@@ -189,7 +191,7 @@ export async function runSchedule(config: Config): Promise<number> {
   // waiting for the database there is nothing to finish: exit 0 at once. A second quits at once, 128 + its number.
   return withStopSignals(
     () => {
-      if (scheduler) scheduler.stop();
+      if (scheduler) scheduler.abort();
       else process.exit(EXIT.ok);
     },
     async (stop) => {
@@ -198,7 +200,7 @@ export async function runSchedule(config: Config): Promise<number> {
         flags.metricsPort !== null ? await serveMetrics(metrics, flags.metricsPort, flags.metricsHost) : undefined;
       if (server) {
         const url = `http://${flags.metricsHost}:${server.port}`;
-        if (config.json) writeJson({ ts: new Date().toISOString(), event: 'metrics_listening', url });
+        if (config.json) writeJson({ ts: new Date().toISOString(), type: 'metrics-listening', url });
         else writeLine(`${new Date().toISOString()} metrics at ${url}/metrics, health at ${url}/healthz`);
       }
       let session: Session | null = null;
@@ -217,13 +219,14 @@ export async function runSchedule(config: Config): Promise<number> {
         });
         let lastProgress = 0;
         scheduler.subscribe((e) => {
-          if (e.event === 'progress') {
+          if (e.type === 'schedule-failed') return; // main.ts prints the error itself, as its one line
+          if (e.type === 'progress') {
             if (Date.now() - lastProgress < 1000) return; // at most one progress line a second
             lastProgress = Date.now();
           }
           log(e);
         });
-        if (stop.stopped) scheduler.stop();
+        if (stop.stopped) scheduler.abort();
         await scheduler.start();
         return EXIT.ok;
       } finally {

@@ -24,7 +24,7 @@ export function startUpStopExit(command: string, signal: StopSignal): number {
   return isCommand(command) && commandDef(command).startUpStop === 'ok' ? 0 : SIGNAL_EXIT[signal];
 }
 
-/** What a running command knows of stop signals. Passes as the `{ stopped }` the rebuild engine polls. */
+/** What a running command knows of stop signals; `abortSignal` is what the operations are given. */
 export interface Stop {
   /** The first stop signal, once one came. */
   readonly signal: StopSignal | undefined;

@@ -1,10 +1,9 @@
-import { foldEvents, type Observable } from '../operation.js';
 import type { Session } from '../session.js';
 import { RunningWork } from '../work.js';
 import { DrainOperation } from './operation.js';
 import { planDrain } from './plan.js';
 import { DEFAULT_THROTTLE, type ThrottleSettings } from './throttle.js';
-import type { DrainEvent, DrainPlan, DrainProgress, DrainSummary } from './types.js';
+import type { DrainPlan, DrainSummary } from './types.js';
 
 /** What the console's drain screen may do: plan, then start one operation. It never runs SQL itself. */
 export interface DrainEngine {
@@ -29,15 +28,3 @@ export function drainEngineFor(
     run: (op) => work.add(op.start()),
   };
 }
-
-/** What the drain screen shows of a running drain. */
-export interface DrainRunState {
-  progress: DrainProgress | null;
-  summary: DrainSummary | null;
-}
-
-/** The drain's snapshot (adapter: DrainOperation publishes events only). */
-export const observeDrain = (op: DrainOperation): Observable<DrainRunState, DrainEvent> =>
-  foldEvents<DrainRunState, DrainEvent>(op, { progress: null, summary: null }, (s, e) =>
-    e.type === 'progress' ? { ...s, progress: e.progress } : e.type === 'summary' ? { ...s, summary: e.summary } : s,
-  );

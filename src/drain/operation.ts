@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { connectClient, setWalCompression } from '../db.js';
 import { EXIT, ToolError, describeError } from '../errors.js';
-import { sql } from '../sql.js';
+import { Operation } from '../operation.js';
 import { WakeableSleep } from '../sleep.js';
 import { batchStatementTimeoutMs, batchSynchronousCommit, deleteRange, pruneRange, type BatchLimits } from './batch.js';
 import {
@@ -13,17 +13,15 @@ import {
 } from './connection.js';
 import { CommitLedger } from './ledger.js';
 import { readLoad } from './load.js';
-import { checkServerVersion, countDeletable, readTableBlocks } from './plan.js';
-import { buildSummary, emptyTally, round1, type ClosingFigures } from './summary.js';
+import { closingSteps, noClosing } from './closing.js';
+import { checkServerVersion, readTableBlocks } from './plan.js';
+import { buildSummary, emptyTally, round1 } from './summary.js';
 import {
+  BatchSizer,
   DEFAULT_THROTTLE,
   backoffMs,
   describeReason,
   faster as fasterSettings,
-  INITIAL_ROW_COST,
-  learnRowCost,
-  nextBlocks,
-  rowCapBlocks,
   pauseAfterBatch,
   slower as slowerSettings,
   throttleReason,
@@ -36,18 +34,19 @@ import {
   type DrainOptions,
   type DrainPhase,
   type DrainProgress,
+  type DrainRunState,
   type DrainSummary,
   type StopReason,
   type ThrottleState,
 } from './types.js';
 
 /**
- * A throttled sweep of the table by block ranges. One object per run: start() runs it to the end and
- * resolves with the summary; pause / resume / stop / faster / slower steer it while it runs; every change
- * is an event. It never throws after start(): failures end the run with stopReason 'error'.
+ * A throttled sweep of the table by block ranges. One object per run (src/operation.ts): start() runs it to the end
+ * and resolves with the summary; pause / resume / faster / slower steer it while it runs, abort() (or its signal)
+ * stops it after the current batch; its snapshot is its progress (phase included) and, at the end, its summary. It
+ * never throws after start(): failures end the run with stopReason 'error'.
  */
-export class DrainOperation {
-  private listeners = new Set<(e: DrainEvent) => void>();
+export class DrainOperation extends Operation<DrainRunState, DrainEvent> {
   private settings: ThrottleSettings;
   private readonly random: () => number;
   private readonly maxRows: number | null;
@@ -58,33 +57,30 @@ export class DrainOperation {
   private lastProgressAt = 0;
   private readonly tally = emptyTally();
   private readonly ledger = new CommitLedger();
-  private maxTuplesPerPage = 291;
-  private rowCost = INITIAL_ROW_COST;
+  private readonly sizer = new BatchSizer();
   private sweepStart = 0;
   private sweepEnd = 0;
-  private stopRequested = false;
   private readonly flushAfter: string | null;
   private readonly prune: boolean;
-  progress: DrainProgress;
+  /** The figures as they change; the snapshot has them as of the last progress event (see progressIntervalMs). */
+  private progress: DrainProgress;
 
   constructor(private readonly opts: DrainOptions) {
-    this.settings = { ...DEFAULT_THROTTLE, ...opts.throttle };
+    const settings = { ...DEFAULT_THROTTLE, ...opts.throttle };
+    const progress = { ...idleProgress(settings), stopping: Boolean(opts.signal?.aborted) };
+    super({ progress, summary: null }, opts.signal);
+    this.settings = settings;
+    this.progress = progress;
     this.random = opts.random ?? Math.random;
     this.maxRows = opts.maxRows ?? null;
     this.maxDurationMs = opts.maxDurationMs ?? null;
     this.flushAfter = opts.backendFlushAfter === undefined ? DEFAULT_BACKEND_FLUSH_AFTER : opts.backendFlushAfter;
     // The pruning re-read spreads the writes of a paced drain; unthrottled (--nice 0) only speed counts.
     this.prune = opts.prune ?? this.settings.nice > 0;
-    this.progress = idleProgress(this.settings);
   }
 
-  subscribe(fn: (e: DrainEvent) => void): () => void {
-    this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
-  }
-
-  private emit(e: DrainEvent): void {
-    for (const fn of this.listeners) fn(e);
+  private get stopRequested(): boolean {
+    return this.signal.aborted;
   }
 
   private update(patch: Partial<DrainProgress>, force = false): void {
@@ -92,24 +88,20 @@ export class DrainOperation {
     const now = Date.now();
     if (force || now - this.lastProgressAt >= (this.opts.progressIntervalMs ?? 250)) {
       this.lastProgressAt = now;
-      this.emit({ type: 'progress', progress: this.progress });
+      this.publish({ type: 'progress', progress: this.progress }, { progress: this.progress });
     }
   }
 
   private setPhase(phase: DrainPhase): void {
-    this.emit({ type: 'phase', phase });
+    this.publish({ type: 'phase', phase });
     this.update({ phase }, true);
   }
 
   private setThrottle(throttle: ThrottleState): void {
     const prev = this.progress.throttle;
     if (prev.reason === throttle.reason && prev.detail === throttle.detail) return;
-    this.emit({ type: 'throttle', throttle });
+    this.publish({ type: 'throttle', throttle });
     this.update({ throttle }, true);
-  }
-
-  get currentSettings(): ThrottleSettings {
-    return this.settings;
   }
 
   start(): Promise<DrainSummary> {
@@ -127,9 +119,8 @@ export class DrainOperation {
     this.sleeper.wakeUp();
   }
 
-  /** Stop after the current batch; the summary still comes (with ANALYZE and the final count). */
-  stop(): void {
-    this.stopRequested = true;
+  /** abort(): stop after the current batch; the summary still comes (with ANALYZE and the final count). */
+  protected override onAbort(): void {
     this.update({ stopping: true }, true);
     this.sleeper.wakeUp();
   }
@@ -218,7 +209,7 @@ export class DrainOperation {
       if (!meta)
         throw new ToolError(`table "${this.opts.table.schema}.${this.opts.table.name}" not found.`, EXIT.table);
       checkServerVersion(Number(meta.server_version_num));
-      this.maxTuplesPerPage = Math.floor((Number(meta.block_size) - 24) / 28);
+      this.sizer.maxTuplesPerPage = Math.floor((Number(meta.block_size) - 24) / 28);
       this.update({ blocksTotal: Number(meta.blocks) });
       this.setPhase('sweeping');
       stopReason = await this.sweep();
@@ -241,7 +232,7 @@ export class DrainOperation {
         if (isConnectionLoss(err)) await this.dropClient();
         if (!isRetryable(err) || attempt > maxRetries || this.stopRequested) throw err;
         const waitMs = backoffMs(attempt, this.random);
-        this.emit({ type: 'retry', error: describeError(err), attempt, waitMs, reconnect: isConnectionLoss(err) });
+        this.publish({ type: 'retry', error: describeError(err), attempt, waitMs, reconnect: isConnectionLoss(err) });
         await this.sleeper.sleep(waitMs);
       }
     }
@@ -267,7 +258,7 @@ export class DrainOperation {
         if (this.stopRequested) return 'stopped';
         const to = Math.min(total, next + blocks);
         const left = this.maxRows === null ? null : this.maxRows - this.progress.rowsDeleted;
-        const rowLimit = left !== null && left < (to - next) * this.maxTuplesPerPage ? left : null;
+        const rowLimit = left !== null && left < (to - next) * this.sizer.maxTuplesPerPage ? left : null;
         const walBefore = await this.ledger.walPosition(c);
         const t = performance.now();
         // Prune the range the previous batch deleted (its rows are dead to everyone by now): see sql/drain/prune.sql.
@@ -291,13 +282,7 @@ export class DrainOperation {
         failures = 0;
         // With a row limit the range may be cut short: it is swept again only if the limit allows more.
         if (rowLimit === null || rows < rowLimit) next = to;
-        this.rowCost = learnRowCost(this.rowCost, rows, to - prevRange[0], ms);
-        blocks = nextBlocks(
-          blocks,
-          ms,
-          this.settings,
-          rowCapBlocks(this.rowCost, this.settings.targetBatchMs, this.maxTuplesPerPage),
-        );
+        blocks = this.sizer.next(blocks, ms, rows, to - prevRange[0], this.settings);
         const elapsed = Date.now() - this.sweepStart;
         const rowsDeleted = this.progress.rowsDeleted + rows;
         const blocksPerMs = next / Math.max(1, elapsed);
@@ -341,7 +326,7 @@ export class DrainOperation {
         if (failures > maxRetries) throw err;
         const waitMs = backoffMs(failures, this.random);
         const message = describeError(err);
-        this.emit({ type: 'retry', error: message, attempt: failures, waitMs, reconnect });
+        this.publish({ type: 'retry', error: message, attempt: failures, waitMs, reconnect });
         this.update({ retries: this.progress.retries + 1, lastError: message, batchBlocks: blocks });
         this.setThrottle({
           ...this.progress.throttle,
@@ -382,49 +367,18 @@ export class DrainOperation {
     // Read before the closing steps, which change the progress (their phases, a reconnect's wal_compression): the
     // summary reports the sweep's.
     const p = this.progress;
-    const closing: ClosingFigures = {
-      remainingDeletable: null,
-      analyzed: false,
-      vacuumed: false,
-      heapBytes: 0,
-      liveRowsAfter: 0,
-    };
-    // The closing steps get their own tries: a drain stopped by a lost connection still reports.
-    const step = async (phase: DrainPhase, fn: (c: pg.Client) => Promise<void>) => {
-      for (let attempt = 1; attempt <= 2; attempt++) {
-        try {
-          this.setPhase(phase);
-          return await fn(await this.connect());
-        } catch (err) {
-          await this.dropClient();
-          if (attempt === 2) error ??= `${phase}: ${describeError(err)}`;
-        }
-      }
-    };
+    let closing = noClosing();
     if (p.blocksTotal > 0 || stopReason !== 'error') {
-      if (this.opts.countRemaining !== false) {
-        await step('counting', async (c) => {
-          closing.remainingDeletable = await countDeletable(c, this.opts.table);
-        });
-      }
-      if (this.opts.vacuum) {
-        await step('vacuuming', async (c) => {
-          await c.query(sql('table/vacuum', this.opts.table));
-          closing.vacuumed = true;
-          closing.analyzed = true;
-        });
-      } else {
-        await step('analyzing', async (c) => {
-          await c.query(sql('table/analyze', this.opts.table));
-          closing.analyzed = true;
-        });
-      }
-      await step('analyzing', async (c) => {
-        const row = (await c.query(sql('drain/after', this.opts.table), [this.opts.table.schema, this.opts.table.name]))
-          .rows[0];
-        closing.heapBytes = Number(row?.heap_bytes ?? 0);
-        closing.liveRowsAfter = Number(row?.live_rows ?? 0);
+      const closed = await closingSteps({
+        table: this.opts.table,
+        countRemaining: this.opts.countRemaining,
+        vacuum: this.opts.vacuum,
+        setPhase: (phase) => this.setPhase(phase),
+        connect: () => this.connect(),
+        dropClient: () => this.dropClient(),
       });
+      closing = closed.closing;
+      error ??= closed.error;
     }
     await this.dropClient();
     const summary = buildSummary({
@@ -437,7 +391,7 @@ export class DrainOperation {
       closing,
     });
     this.setPhase('finished');
-    this.emit({ type: 'summary', summary });
+    this.publish({ type: 'summary', summary }, { summary });
     return summary;
   }
 }

@@ -88,6 +88,19 @@ export function rowCapBlocks(cost: RowCost, targetBatchMs: number, maxTuplesPerP
   return Math.max(1, Math.floor((2 * targetBatchMs) / (cost.msPerRow * rowsPerBlock)));
 }
 
+/** Blocks per batch as the sweep goes: nextBlocks, capped by the rows a range may hold as the batches so far teach. */
+export class BatchSizer {
+  private cost = INITIAL_ROW_COST;
+  /** Line pointers a page can hold (from the block size, read at start): the density before any row is seen. */
+  maxTuplesPerPage = 291;
+
+  next(current: number, batchMs: number, rows: number, rangeBlocks: number, settings: ThrottleSettings): number {
+    this.cost = learnRowCost(this.cost, rows, rangeBlocks, batchMs);
+    const cap = rowCapBlocks(this.cost, settings.targetBatchMs, this.maxTuplesPerPage);
+    return nextBlocks(current, batchMs, settings, cap);
+  }
+}
+
 /** Pause after a batch: nice × batch time, ±20 % jitter (so parallel tools do not fall in step). */
 export function nicePauseMs(batchMs: number, nice: number, random: () => number = Math.random): number {
   if (nice <= 0) return 0;

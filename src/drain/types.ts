@@ -47,6 +47,8 @@ export interface DrainOptions {
    * method the server lacks, or with null, the server's setting stays.
    */
   walCompression?: string | null;
+  /** Aborted: stop after the current batch (as abort()). */
+  signal?: AbortSignal;
   /** Read each deleted range once more, one batch later, so its pages are pruned while still in memory (default: when nice > 0). */
   prune?: boolean;
 }
@@ -169,6 +171,12 @@ export interface DrainSummary {
   /** One line of advice (e.g. rebuild), or null. */
   advice: string | null;
   error?: string;
+}
+
+/** A drain's snapshot: its progress (its phase included) and, once it has ended, its summary. */
+export interface DrainRunState {
+  progress: DrainProgress;
+  summary: DrainSummary | null;
 }
 
 export type DrainEvent =

@@ -6,6 +6,7 @@ import type { Connect } from './events.js';
 import { isLockTimeout, sleep, takeRebuildLock, withShortLock } from './lock.js';
 import { rebuildNames, type RebuildNames } from './names.js';
 import { findBackups } from './preflight.js';
+import { Operation } from '../operation.js';
 import { sql, type TableRef } from '../sql.js';
 
 export type DropEvent =
@@ -56,7 +57,8 @@ export interface DropOptions {
   maxFreeMBps?: number;
   lockTimeoutMs?: number;
   onEvent?: (e: DropEvent) => void;
-  stop?: { stopped: boolean };
+  /** Aborted: stop at the next safe point (between slices, or while waiting for a lock). */
+  signal?: AbortSignal;
 }
 
 export interface DropResult {
@@ -88,7 +90,7 @@ async function shortLock(
   lockTimeoutMs: number,
   table: string,
   emit: (e: DropEvent) => void,
-  stop: { stopped: boolean } | undefined,
+  signal: AbortSignal | undefined,
   deadlineMs = 60_000,
 ): Promise<void> {
   await withShortLock(client, names, () => client.query(text), {
@@ -99,7 +101,7 @@ async function shortLock(
       if (Date.now() - startedAt > deadlineMs) throw error;
       for (const w of cancelled)
         emit({ type: 'drop-step', table, action: `cancelled autovacuum pid ${w.pid} (${w.query ?? ''})`, ms: 0 });
-      if (stop?.stopped) throw new DropStopped(table);
+      if (signal?.aborted) throw new DropStopped(table);
     },
   });
 }
@@ -151,20 +153,72 @@ async function yieldTruncation(
   }
 }
 
+/** What a drop's snapshot holds: the table it works on, its last step, how much of the heap is left. */
+export interface DropState {
+  table: string | null;
+  /** The last step done, in words (e.g. "drop index ..."). */
+  action: string | null;
+  blocksLeft: number | null;
+  blocksTotal: number | null;
+  /** Of the current table. */
+  bytesFreed: number;
+}
+
+/**
+ * The drop of the backups of earlier rebuilds, as an operation (src/operation.ts): start() runs it, abort() (or
+ * opts.signal) stops it at its next safe point with DropStopped; its snapshot is where it is (DropState), its
+ * result what start() resolves with.
+ */
+export class BackupDrop extends Operation<DropState, DropEvent> {
+  private started?: Promise<DropResult>;
+
+  constructor(
+    private readonly connect: Connect,
+    private readonly table: TableRef,
+    private readonly opts: Omit<DropOptions, 'onEvent'> = {},
+  ) {
+    super({ table: null, action: null, blocksLeft: null, blocksTotal: null, bytesFreed: 0 }, opts.signal);
+  }
+
+  start(): Promise<DropResult> {
+    this.started ??= drop(this.connect, this.table, { ...this.opts, signal: this.signal }, (e) =>
+      this.publish(
+        e,
+        e.type === 'drop-step'
+          ? { table: e.table, action: e.action }
+          : { table: e.table, blocksLeft: e.blocksLeft, blocksTotal: e.blocksTotal, bytesFreed: e.bytesFreed },
+      ),
+    );
+    return this.started;
+  }
+}
+
+/** Drop the backups (see drop): a BackupDrop run to its end, `opts.onEvent` told of each of its events. */
+export function dropBackups(connect: Connect, table: TableRef, opts: DropOptions = {}): Promise<DropResult> {
+  const { onEvent, ...rest } = opts;
+  const op = new BackupDrop(connect, table, rest);
+  if (onEvent) op.subscribe(onEvent);
+  return op.start();
+}
+
 /**
  * Drop the backups of earlier rebuilds without the two traps: its foreign key is dropped first (a short
  * lock on "User", no file deleted under it), then its indexes, then the heap is given back a slice at a time
  * from the end of the file (delete the last blocks' rows, VACUUM truncates them), with pauses; the last
  * small remainder is dropped.
  */
-export async function dropBackups(connect: Connect, table: TableRef, opts: DropOptions = {}): Promise<DropResult> {
+async function drop(
+  connect: Connect,
+  table: TableRef,
+  opts: Omit<DropOptions, 'onEvent'>,
+  emit: (e: DropEvent) => void,
+): Promise<DropResult> {
   const names = rebuildNames(table);
   const slice = opts.sliceBlocks ?? 1024;
   const pause = opts.pauseMs ?? 200;
   const lockTimeoutMs = opts.lockTimeoutMs ?? 100;
   const maxFreeMBps = opts.maxFreeMBps ?? 10;
   const maxFilePause = opts.maxFilePauseMs ?? 3000;
-  const emit = (e: DropEvent) => opts.onEvent?.(e);
   const started = performance.now();
   const client = await connect();
   let yielder: pg.Client | undefined;
@@ -179,7 +233,7 @@ export async function dropBackups(connect: Connect, table: TableRef, opts: DropO
     let freed = 0;
     for (const b of backups) {
       const target = { tables: { target: b.name } };
-      const locked = (text: string) => shortLock(client, names, text, lockTimeoutMs, b.name, emit, opts.stop);
+      const locked = (text: string) => shortLock(client, names, text, lockTimeoutMs, b.name, emit, opts.signal);
       // The size of an index of the backup (0 when gone), read before it is dropped, for the pause after it.
       const indexBytes = async (name: string): Promise<number> => {
         const r = await client.query(sql('rebuild/relation_exists', names), [names.schema, name]);
@@ -232,7 +286,7 @@ export async function dropBackups(connect: Connect, table: TableRef, opts: DropO
       const flushAfter = opts.backendFlushAfter ?? '256kB';
       if (flushAfter) await client.query(sql('session/set_session', names), ['backend_flush_after', flushAfter]);
       while (blocks > slice) {
-        if (opts.stop?.stopped) throw new DropStopped(b.name);
+        if (opts.signal?.aborted) throw new DropStopped(b.name);
         const t = performance.now();
         let heldMs = 0;
         await client.query(sql('rebuild/backup_delete_tail', names, target), [`(${blocks - slice},0)`]);

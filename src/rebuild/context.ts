@@ -51,7 +51,7 @@ export function makeCtx(
     },
     emit: (e) => opts.onEvent?.(e),
     checkStop: (step) => {
-      if (opts.stop?.stopped) throw new RebuildInterrupted(step);
+      if (opts.signal?.aborted) throw new RebuildInterrupted(step);
     },
     hook: async (point) => {
       await opts.testHook?.(point, pid);

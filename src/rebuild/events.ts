@@ -84,8 +84,8 @@ export interface RebuildOptions {
   /** maintenance_work_mem for the index builds (default 256MB). */
   maintenanceWorkMem?: string;
   onEvent?: (e: RebuildEvent) => void;
-  /** Set `stopped` to stop at the next safe point. */
-  stop?: { stopped: boolean };
+  /** Aborted: stop at the next safe point (before a step, at a lock retry, at a safe point inside a step). */
+  signal?: AbortSignal;
   /** Tests only: called at named points with the work connection's backend pid (to kill it, or throw). */
   testHook?: (point: string, pid: number) => Promise<void> | void;
 }

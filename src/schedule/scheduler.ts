@@ -8,6 +8,7 @@ import type { Metrics } from '../metrics.js';
 import type { TableRef } from '../sql.js';
 import { exactStatus } from '../status.js';
 import { backoffMs, type ThrottleSettings } from '../drain/throttle.js';
+import { Operation } from '../operation.js';
 import { WakeableSleep } from '../sleep.js';
 import { describeSchedule, nextRunAt, type ScheduleSpec } from './timing.js';
 import { releaseRunnerLock, tableLockKey, tryRunnerLock, type LockHolder } from './runner-lock.js';
@@ -30,6 +31,10 @@ export interface ScheduleOptions {
   /** Longest wait between two connection attempts while the database is away. */
   maxReconnectWaitMs?: number;
   random?: () => number;
+  /** The runs of a schedule stopped before this one (the console's stop and start): shown with its own. */
+  previous?: Pick<ScheduleState, 'history' | 'lastRun'>;
+  /** Aborted: stop as abort() does. */
+  signal?: AbortSignal;
 }
 
 export type RunOutcome = 'done' | 'limit' | 'stopped' | 'skipped' | 'failed';
@@ -45,17 +50,19 @@ export interface RunRecord {
 }
 
 export type ScheduleEvent =
-  | { event: 'schedule_started'; schedule: string; nextRunAt: Date }
-  | { event: 'run_started'; run: number }
-  | { event: 'progress'; run: number; progress: DrainProgress }
-  | { event: 'run_finished'; run: number; summary: DrainSummary }
-  | { event: 'run_skipped'; run: number; holder: LockHolder }
-  | { event: 'run_failed'; run: number; error: string }
-  | { event: 'connection_lost'; error: string; retryInMs: number }
-  | { event: 'connection_restored' }
-  | { event: 'next_run'; at: Date }
-  | { event: 'stopping' }
-  | { event: 'stopped' };
+  | { type: 'schedule-started'; schedule: string; nextRunAt: Date }
+  | { type: 'run-started'; run: number }
+  | { type: 'progress'; run: number; progress: DrainProgress }
+  | { type: 'run-finished'; run: number; summary: DrainSummary }
+  | { type: 'run-skipped'; run: number; holder: LockHolder }
+  | { type: 'run-failed'; run: number; error: string }
+  | { type: 'connection-lost'; error: string; retryInMs: number }
+  | { type: 'connection-restored' }
+  | { type: 'next-run'; at: Date }
+  | { type: 'stopping' }
+  | { type: 'stopped' }
+  /** The loop ended on a configuration problem (start() rejects with it); the last run says it. */
+  | { type: 'schedule-failed'; error: string };
 
 export interface ScheduleState {
   running: boolean;
@@ -74,20 +81,10 @@ export const HISTORY_LENGTH = 50;
 /**
  * The scheduled cleanup: at each run time, take the runner lock (one runner across all instances), run a
  * throttled drain within its time budget, release the lock. A database that goes away is waited for with
- * capped exponential backoff, forever; only configuration problems end the loop (with a ToolError).
+ * capped exponential backoff, forever; only configuration problems end the loop (with a ToolError). Its snapshot
+ * (src/operation.ts) is the schedule's state: the next run, the current one, the last 50; abort() (or its signal) ends it.
  */
-export class Scheduler {
-  state: ScheduleState = {
-    running: false,
-    stopping: false,
-    nextRunAt: null,
-    current: null,
-    lastRun: null,
-    history: [],
-    connected: true,
-    lockHeld: false,
-  };
-  private listeners = new Set<(e: ScheduleEvent, s: ScheduleState) => void>();
+export class Scheduler extends Operation<ScheduleState, ScheduleEvent> {
   private drain: DrainOperation | null = null;
   private readonly sleeper = new WakeableSleep();
   private runNumber = 0;
@@ -96,6 +93,19 @@ export class Scheduler {
   private readonly random: () => number;
 
   constructor(private readonly opts: ScheduleOptions) {
+    super(
+      {
+        running: false,
+        stopping: Boolean(opts.signal?.aborted),
+        nextRunAt: null,
+        current: null,
+        lastRun: opts.previous?.lastRun ?? null,
+        history: opts.previous?.history.slice(0, HISTORY_LENGTH) ?? [],
+        connected: true,
+        lockHeld: false,
+      },
+      opts.signal,
+    );
     this.random = opts.random ?? Math.random;
     this.pool = createPool(opts.target, {
       connectTimeoutMs: opts.connectTimeoutMs,
@@ -105,39 +115,54 @@ export class Scheduler {
     });
   }
 
-  subscribe(fn: (e: ScheduleEvent, s: ScheduleState) => void): () => void {
-    this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
+  private get state(): ScheduleState {
+    return this.getSnapshot();
   }
 
   private emit(e: ScheduleEvent, patch: Partial<ScheduleState> = {}): void {
-    this.state = { ...this.state, ...patch };
-    for (const fn of this.listeners) fn(e, this.state);
+    this.publish(e, patch);
   }
 
-  /** Runs until stop(); rejects only on a configuration problem (ToolError with exit 2 or 4). */
+  /**
+   * Runs until abort(); rejects only on a configuration problem (ToolError with exit 2 or 4), which it first records
+   * as its last run (a 'schedule-failed' event).
+   */
   start(): Promise<void> {
-    this.started ??= this.loop().finally(() => this.pool.end().catch(() => {}));
+    this.started ??= this.loop()
+      .catch((err: unknown) => {
+        const detail = describeError(err);
+        const failure: RunRecord = {
+          run: 0,
+          startedAt: new Date(),
+          durationMs: 0,
+          outcome: 'failed',
+          rowsDeleted: 0,
+          detail,
+        };
+        this.emit({ type: 'schedule-failed', error: detail }, { lastRun: failure });
+        throw err;
+      })
+      .finally(() => this.pool.end().catch(() => {}));
     return this.started;
   }
 
-  /** Finish the current batch, release the lock, end the loop. */
-  stop(): void {
-    if (this.state.stopping) return;
-    this.emit({ event: 'stopping' }, { stopping: true });
-    this.drain?.stop();
+  /** abort(): finish the current batch, release the lock, end the loop. */
+  protected override onAbort(): void {
+    this.emit({ type: 'stopping' }, { stopping: true });
+    this.drain?.abort();
     this.sleeper.wakeUp();
   }
 
   /** Run now instead of at the next run time (the console's "run now" key). */
   runNow(): void {
     if (!this.state.running) {
-      this.state = { ...this.state, nextRunAt: new Date() };
+      const at = new Date();
+      this.emit({ type: 'next-run', at }, { nextRunAt: at });
       this.sleeper.wakeUp();
     }
   }
 
-  /** Sleep until `at` (or the nextRunAt that runNow() moves), waking early on stop. */
+  /** Sleep until `at` (or the nextRunAt that runNow() moves), waking early on abort(). */
   private async sleepUntil(at: Date): Promise<void> {
     const until = () => (this.state.nextRunAt ?? at).getTime();
     while (!this.state.stopping && Date.now() < until()) await this.sleeper.sleep(Math.min(1000, until() - Date.now()));
@@ -149,7 +174,7 @@ export class Scheduler {
         ? nextRunAt(this.opts.spec, new Date(), this.opts.jitterMs, this.random)
         : new Date();
     this.emit(
-      { event: 'schedule_started', schedule: describeSchedule(this.opts.spec), nextRunAt: first },
+      { type: 'schedule-started', schedule: describeSchedule(this.opts.spec), nextRunAt: first },
       { nextRunAt: first },
     );
     let next = first;
@@ -159,9 +184,9 @@ export class Scheduler {
       await this.runOnce();
       if (this.state.stopping) break;
       next = nextRunAt(this.opts.spec, new Date(), this.opts.jitterMs, this.random);
-      this.emit({ event: 'next_run', at: next }, { nextRunAt: next });
+      this.emit({ type: 'next-run', at: next }, { nextRunAt: next });
     }
-    this.emit({ event: 'stopped' }, { running: false, nextRunAt: null });
+    this.emit({ type: 'stopped' }, { running: false, nextRunAt: null });
   }
 
   /** A dedicated connection for the runner lock, waiting out a database that is away. */
@@ -175,27 +200,28 @@ export class Scheduler {
         });
         if (!this.state.connected) {
           this.opts.metrics?.setConnected(true);
-          this.emit({ event: 'connection_restored' }, { connected: true });
+          this.emit({ type: 'connection-restored' }, { connected: true });
         }
         return client;
       } catch (err) {
         if (!(err instanceof ToolError && err.exitCode === EXIT.connection)) throw err;
         const retryInMs = backoffMs(attempt, this.random, 1000, this.opts.maxReconnectWaitMs ?? 60_000);
         this.opts.metrics?.setConnected(false);
-        this.emit({ event: 'connection_lost', error: describeError(err), retryInMs }, { connected: false });
         const until = new Date(Date.now() + retryInMs);
-        this.state = { ...this.state, nextRunAt: until };
+        this.emit(
+          { type: 'connection-lost', error: describeError(err), retryInMs },
+          { connected: false, nextRunAt: until },
+        );
         await this.sleepUntil(until);
       }
     }
     return null;
   }
 
-  private record(record: RunRecord, summary?: DrainSummary): void {
-    const history = [record, ...this.state.history].slice(0, HISTORY_LENGTH);
-    this.state = {
-      ...this.state,
-      history,
+  /** The state's change of a run that ended: the history, the last run. */
+  private record(record: RunRecord, summary?: DrainSummary): Partial<ScheduleState> {
+    return {
+      history: [record, ...this.state.history].slice(0, HISTORY_LENGTH),
       lastRun: { ...record, summary },
       current: null,
       running: false,
@@ -220,15 +246,17 @@ export class Scheduler {
       if (holder) {
         await lockClient.end().catch(() => {});
         this.opts.metrics?.run('skipped');
-        this.record({
-          run,
-          startedAt,
-          durationMs: 0,
-          outcome: 'skipped',
-          rowsDeleted: 0,
-          detail: `runner lock held by pid ${holder.pid} (${holder.applicationName})`,
-        });
-        this.emit({ event: 'run_skipped', run, holder });
+        this.emit(
+          { type: 'run-skipped', run, holder },
+          this.record({
+            run,
+            startedAt,
+            durationMs: 0,
+            outcome: 'skipped',
+            rowsDeleted: 0,
+            detail: `runner lock held by pid ${holder.pid} (${holder.applicationName})`,
+          }),
+        );
         return;
       }
     } catch (err) {
@@ -237,7 +265,7 @@ export class Scheduler {
       return this.failed(run, startedAt, describeError(err));
     }
     this.opts.metrics?.setLockHeld(true);
-    this.emit({ event: 'run_started', run }, { running: true, lockHeld: true, current: { run, progress: null } });
+    this.emit({ type: 'run-started', run }, { running: true, lockHeld: true, current: { run, progress: null } });
     const drain = new DrainOperation({
       target: this.opts.target,
       table: this.opts.table,
@@ -251,12 +279,12 @@ export class Scheduler {
     });
     this.drain = drain;
     // Losing the lock's connection loses the lock: stop, so two runners never overlap.
-    lockClient.on('error', () => drain.stop());
+    lockClient.on('error', () => drain.abort());
     drain.subscribe((e) => {
       if (e.type === 'progress')
-        this.emit({ event: 'progress', run, progress: e.progress }, { current: { run, progress: e.progress } });
+        this.emit({ type: 'progress', run, progress: e.progress }, { current: { run, progress: e.progress } });
     });
-    if (this.state.stopping) drain.stop();
+    if (this.signal.aborted) drain.abort();
     const summary = await drain.start();
     this.drain = null;
     await releaseRunnerLock(lockClient, key).catch(() => {});
@@ -268,8 +296,13 @@ export class Scheduler {
       return this.failed(run, startedAt, summary.error ?? 'unknown error', summary.rowsDeleted);
     }
     this.opts.metrics?.run('success', durationMs / 1000);
-    this.record({ run, startedAt, durationMs, outcome: summary.stopReason, rowsDeleted: summary.rowsDeleted }, summary);
-    this.emit({ event: 'run_finished', run, summary });
+    this.emit(
+      { type: 'run-finished', run, summary },
+      this.record(
+        { run, startedAt, durationMs, outcome: summary.stopReason, rowsDeleted: summary.rowsDeleted },
+        summary,
+      ),
+    );
     await this.observeStatus();
   }
 
@@ -281,8 +314,10 @@ export class Scheduler {
     }
     const durationMs = Date.now() - startedAt.getTime();
     this.opts.metrics?.run('failed', durationMs / 1000);
-    this.record({ run, startedAt, durationMs, outcome: 'failed', rowsDeleted, detail: error });
-    this.emit({ event: 'run_failed', run, error });
+    this.emit(
+      { type: 'run-failed', run, error },
+      this.record({ run, startedAt, durationMs, outcome: 'failed', rowsDeleted, detail: error }),
+    );
   }
 
   /** Exact counts for the metrics after a run (cheap once the table is clean). */

@@ -196,7 +196,7 @@ describe('connection loss', () => {
     let terminated = 0;
     while (terminated === 0) {
       await new Promise((r) => setTimeout(r, 100));
-      if (op.progress.rowsDeleted === 0) continue;
+      if (op.getSnapshot().progress.rowsDeleted === 0) continue;
       const { rows } = await db.pool.query(
         `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'hatchet-sessions drain'`,
       );
