@@ -1,12 +1,12 @@
 // Values as a new user types them: a minus sign, a number without its unit, a cron expression that is not one. Each
 // is refused before anything connects, in one line that says what to type instead (exit 2).
-import { describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parseConfig } from '../src/config.js';
 import { EXIT, ToolError } from '../src/errors.js';
 import { parseSchedule } from '../src/schedule/timing.js';
 import net from 'node:net';
 import { Metrics, serveMetrics } from '../src/metrics.js';
-import { runCli } from './helpers.js';
+import { createTestDatabase, runCli, seedHatchet, type TestDatabase } from './helpers.js';
 
 function refusal(argv: string[]): string {
   try {
@@ -91,5 +91,41 @@ describe('the metrics port', () => {
     } finally {
       other.close();
     }
+  });
+});
+
+describe('without a terminal', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase('values');
+    await seedHatchet(db, 500);
+  });
+  afterAll(() => db?.drop());
+
+  test('create-index when the index exists and is valid: nothing to do, exit 0 (was: asked for --yes)', async () => {
+    const r = await runCli(['create-index'], { DATABASE_URL: db.url });
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe("Nothing to do: Hatchet's index ix_user_session_cre_at_exp_at exists and is valid.");
+    const json = await runCli(['create-index', '--json'], { DATABASE_URL: db.url });
+    expect(JSON.parse(json.stdout)).toEqual({
+      type: 'result',
+      outcome: 'exists',
+      index: 'ix_user_session_cre_at_exp_at',
+    });
+  });
+
+  test('create-index with work to do still needs --yes', async () => {
+    await db.pool.query('DROP INDEX ix_user_session_cre_at_exp_at');
+    const r = await runCli(['create-index'], { DATABASE_URL: db.url });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/create-index writes to the database: add --yes/);
+  });
+
+  test('rebuild without --yes names the command and what it would do in one sentence', async () => {
+    const r = await runCli(['rebuild'], { DATABASE_URL: db.url });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(
+      'hatchet-sessions: rebuild changes the table (rebuild "UserSession"): add --yes to run it without a terminal, or --dry-run to see it first.',
+    );
   });
 });

@@ -48,14 +48,20 @@ async function dryRun(config: Config, session: Session): Promise<number> {
 export async function runCreateIndex(config: Config): Promise<number> {
   const yes = Boolean(config.flags.yes);
   const dry = Boolean(config.flags['dry-run']);
-  if (!yes && !dry && !interactive()) {
-    throw usageError(
-      'create-index writes to the database: add --yes to run it without a terminal, or --dry-run to see what it would do.',
-    );
-  }
   const session = await openSession(config);
   try {
     if (dry) return await dryRun(config, session);
+    if (!yes && session.inspection.createdAtIndex === 'valid') {
+      // Nothing would be written: say so, rather than ask for a --yes that changes nothing.
+      if (config.json) writeJson({ type: 'result', outcome: 'exists', index: CREATED_AT_INDEX });
+      else write(`Nothing to do: Hatchet's index ${CREATED_AT_INDEX} exists and is valid.`);
+      return EXIT.ok;
+    }
+    if (!yes && !interactive()) {
+      throw usageError(
+        'create-index writes to the database: add --yes to run it without a terminal, or --dry-run to see what it would do.',
+      );
+    }
     const cannot = blocker(session);
     if (cannot) throw new ToolError(cannot, EXIT.usage);
     if (!yes && session.inspection.createdAtIndex !== 'valid') {

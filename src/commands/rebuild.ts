@@ -30,7 +30,11 @@ function workConnection(config: Config, session: Session) {
 async function confirm(config: Config, what: string, word: string): Promise<boolean> {
   if (config.flags.yes) return true;
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
-    throw usageError(`${what} needs --yes when not run at a terminal.`);
+    // "recover: Finish the rebuild from where it stopped needs --yes" read as a garbled sentence: name the command.
+    const command = `${config.command}${config.flags['drop-backup'] ? ' --drop-backup' : ''}`;
+    throw usageError(
+      `${command} changes the table (${what[0]!.toLowerCase()}${what.slice(1)}): add --yes to run it without a terminal, or --dry-run to see it first.`,
+    );
   }
   return confirmTyped(`${what}: type ${word} to go on, anything else to cancel: `, word, SIGNAL_EXIT.SIGINT);
 }
