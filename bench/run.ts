@@ -18,6 +18,7 @@ import { oneTransactionRebuild, ourRebuild, type RebuildResult, type RebuildStat
 import { parseBenchArgs, BENCH_USAGE, type BenchOptions } from './options.js';
 import { renderMarkdown, type BenchReport, type MethodResult } from './report.js';
 import { fmtBytes, fmtInt, fmtMs, fmtS } from './stats.js';
+import { sleep } from '../src/sleep.js';
 
 const t0 = performance.now();
 const log = (msg: string) => {
@@ -26,7 +27,6 @@ const log = (msg: string) => {
     `[bench ${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}] ${msg}\n`,
   );
 };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const KEY_SETTINGS = [
   'shared_buffers',

@@ -50,9 +50,6 @@ export type Flags = Record<string, string | boolean | undefined>;
 
 export const DEFAULT_DEMO_ROWS = 300_000;
 
-// The value parsers live with the flags they read (src/commands/flags.ts); kept here for their importers.
-export { parseDuration, parseInteger } from './commands/flags.js';
-
 /**
  * TLS options as libpq's sslmode means them. `rootCert` is a CA file (libpq's sslrootcert / PGSSLROOTCERT):
  * without it, verify-ca and verify-full check against the system's CAs.

@@ -1,3 +1,6 @@
+/** A plain sleep. */
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
 /** A sleep that another part of the program can cut short (pause, resume, stop, run now). */
 export class WakeableSleep {
   private wake: (() => void) | null = null;

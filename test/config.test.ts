@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { parseConfig, parseDuration, resolveTarget, sslFromMode, type ConnectionTarget } from '../src/config.js';
+import { parseDuration } from '../src/commands/flags.js';
+import { parseConfig, resolveTarget, sslFromMode, type ConnectionTarget } from '../src/config.js';
 import { EXIT, ToolError, connectionError, redact, registerSecret } from '../src/errors.js';
 
 const target = (t: ConnectionTarget | 'demo') => t as ConnectionTarget;

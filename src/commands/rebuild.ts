@@ -1,4 +1,5 @@
-import { parseDuration, type Config } from '../config.js';
+import type { Config } from '../config.js';
+import { parseDuration } from './flags.js';
 import { connectClient } from '../db.js';
 import { EXIT, ToolError, usageError } from '../errors.js';
 import { formatBytes, formatCount } from '../format.js';

@@ -1,5 +1,5 @@
 import type { Config, ConnectionTarget } from '../config.js';
-import { parseDuration, parseInteger } from '../config.js';
+import { parseDuration, parseInteger } from './flags.js';
 import { describeError, EXIT, ToolError, usageError } from '../errors.js';
 import { formatCount, formatDuration } from '../format.js';
 import { Metrics, serveMetrics } from '../metrics.js';

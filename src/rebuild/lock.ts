@@ -6,9 +6,8 @@ import type { Ctx } from './context.js';
 import type { Blocker } from './events.js';
 import type { RebuildNames } from './names.js';
 import type { StepName } from './steps/index.js';
+import { sleep } from '../sleep.js';
 import { sql } from '../sql.js';
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** lock_not_available: a lock_timeout ran out. */
 export const isLockTimeout = (err: unknown) => (err as { code?: string }).code === '55P03';

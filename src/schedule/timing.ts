@@ -1,5 +1,5 @@
 import { Cron } from 'croner';
-import { parseDuration } from '../config.js';
+import { parseDuration } from '../commands/flags.js';
 import { usageError } from '../errors.js';
 
 /** When runs happen: every fixed interval, or on a cron expression (evaluated in local time). */

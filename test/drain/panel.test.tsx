@@ -12,7 +12,7 @@ import {
 import { confirmationReducer, initialConfirmation } from '../../components/confirm/use-typed-confirmation.js';
 import { DrainOperation } from '../../src/drain/operation.js';
 import { planDrain } from '../../src/drain/plan.js';
-import type { DrainPlan, DrainProgress, DrainSummary } from '../../src/drain/types.js';
+import { idleProgress, type DrainPlan, type DrainProgress, type DrainSummary } from '../../src/drain/types.js';
 import type { DrainEngine } from '../../src/drain/console.js';
 import { DEFAULT_THROTTLE } from '../../src/drain/throttle.js';
 import { createTestDatabase, seedHatchet, TABLE, type TestDatabase } from '../helpers.js';
@@ -34,7 +34,9 @@ const plan: DrainPlan = {
   ],
 };
 
+// A drain half way through: the idle progress with what a sweep changes.
 const progress: DrainProgress = {
+  ...idleProgress(DEFAULT_THROTTLE),
   phase: 'sweeping',
   blocksSwept: 1404,
   blocksTotal: 2808,
@@ -46,14 +48,6 @@ const progress: DrainProgress = {
   batchBlocks: 620,
   lastBatchMs: 48.2,
   lastBatchRows: 6_200,
-  targetBatchMs: 50,
-  nice: 0.5,
-  paused: false,
-  stopping: false,
-  throttle: { reason: null, detail: 'running', replicaLagS: null, activeBackends: null },
-  retries: 0,
-  reconnects: 0,
-  lastError: null,
 };
 
 describe('DrainView from fixed state', () => {
